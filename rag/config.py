@@ -91,6 +91,8 @@ class LLMSettings(_Section):
     max_new_tokens: int = Field(160, ge=8, le=4096)
     timeout_s: float = Field(60.0, gt=0, description="Bound on one model call, including connecting.")
     threads: int | None = Field(None, ge=1, description="torch threads for the local model (default: all cores).")
+    fake_responses: list[str] = Field(default_factory=list, description="provider=fake only: the scripted replies, "
+                                      "used in turn (tests and demos; JSON list in NEWSRAG_LLM__FAKE_RESPONSES).")
 
 
 class AnswerSettings(_Section):
