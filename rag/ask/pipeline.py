@@ -1,0 +1,314 @@
+"""The ask flow, top to bottom:
+
+    validate -> condense -> retrieve -> rank sentences + gate -> prompt -> generate (streamed)
+             -> cite -> verify -> (fallback: extractive) -> conflicts -> references
+
+``Answerer`` is the one entry point used by the CLI, the web chat and the evaluation harness:
+``Answerer.from_settings(settings).ask(question, history=[]) -> Answer`` and ``stream()``, which
+yields status notes, the draft tokens and finally the verified Answer.
+
+Refusal is a gate, not a hope: when the passages do not cover the question, or nothing the model
+wrote survives verification (and no sentence qualifies for an extractive answer), the answer is
+the fixed REFUSAL message, abstained=True, no citations, whatever the model said.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rag.ask import lexical as lx
+from rag.ask.cite import is_no_answer, make_citation, parse_draft, render_sentence
+from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
+from rag.ask.evidence import Sentence, SentenceIndex, Source, build_sources, candidate_sentences, rank_sentences
+from rag.ask.extractive import best_sentence
+from rag.ask.generate import complete, stream_draft
+from rag.ask.prompt import answer_messages, condense_messages
+from rag.ask.references import format_references
+from rag.ask.rerank import gate
+from rag.ask.verify import DEFAULT_SUPPORT_THRESHOLD, addresses_question, find_conflict, verify_sentences
+from rag.config import Settings
+from rag.errors import BackendError, QuestionError
+from rag.types import Answer, Citation, Scored, StreamEvent
+
+REFUSAL = "The articles in this collection do not say."
+MAX_SOURCES = 4            # sources shown to the model (short prompts: the local model prefills ~100 tok/s)
+MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
+TRUST_MODEL_REFUSAL = False  # the gate decides; a model's NO_ANSWER on a question the gate passed -> extractive
+_UNSET: Any = object()
+
+
+def validate_question(question: Any, settings: Settings) -> str:
+    """The question, stripped; QuestionError for empty, over-long or control-character input."""
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty: type a question about the articles")
+    limit = settings.answer.max_question_chars
+    if len(text) > limit:
+        raise QuestionError(f"the question is {len(text):,} characters long; the limit is {limit:,} "
+                            "(shorten it, or raise answer.max_question_chars / NEWSRAG_ANSWER__MAX_QUESTION_CHARS)")
+    bad = sorted({f"U+{ord(ch):04X}" for ch in text
+                  if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"})
+    if bad:
+        raise QuestionError(f"the question contains control characters ({', '.join(bad[:5])}): remove them and ask again")
+    return " ".join(text.split())
+
+
+def validate_history(history: Any) -> list[dict]:
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)):
+        raise QuestionError("the chat history must be a list of {\"role\", \"content\"} items")
+    out = []
+    for i, item in enumerate(history):
+        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant") \
+                or not isinstance(item.get("content"), str):
+            raise QuestionError(f"chat history item {i} must be {{\"role\": \"user\"|\"assistant\", \"content\": str}}")
+        out.append({"role": item["role"], "content": item["content"]})
+    return out
+
+
+@dataclass
+class _Run:
+    """Working state of one question (kept small: everything the steps hand each other)."""
+
+    question: str
+    standalone: str
+    terms: lx.QuestionTerms
+    retrieved: list[Scored] = field(default_factory=list)
+    ranked: list[Sentence] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Answerer:
+    """Answers questions from the indexed articles, with verified citations."""
+
+    def __init__(self, *, settings: Settings, retriever, llm=_UNSET, embedder=None):
+        self.settings = settings
+        self.retriever = retriever
+        if llm is _UNSET:
+            from rag.backends.llms import make_llm
+
+            llm = make_llm(settings)
+        self.llm = llm                                   # None: extractive mode
+        self.embedder = embedder or getattr(retriever, "embedder", None)
+        self._index = SentenceIndex(self.embedder.embed if self.embedder is not None else None,
+                                    retriever.article)
+        self._idf: lx.Idf | None = None
+        self._warm_lock = threading.Lock()
+        self._warmed = False
+        threshold = settings.answer.support_threshold
+        self.support_threshold = DEFAULT_SUPPORT_THRESHOLD if threshold is None else threshold
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Answerer":
+        from rag.ask.retrieve import Retriever
+        from rag.backends.llms import make_llm
+
+        return cls(settings=settings, retriever=Retriever.from_settings(settings), llm=make_llm(settings))
+
+    # ------------------------------------------------------------------ readiness
+
+    @property
+    def mode(self) -> str:
+        return "extractive" if self.llm is None else self.settings.llm.provider
+
+    @property
+    def ready(self) -> bool:
+        loaded = getattr(self.llm, "loaded", True)
+        return bool(loaded) and self._idf is not None
+
+    def warmup(self) -> None:
+        """Load the models now (blocking; safe from a background thread). Later calls are no-ops."""
+        with self._warm_lock:
+            self._get_idf()
+            if self.embedder is not None:
+                self._index.vectors(["warm up"])
+            load = getattr(self.llm, "load", None)
+            if callable(load):
+                load()
+            self._warmed = True
+
+    def _get_idf(self) -> lx.Idf:
+        if self._idf is None:
+            texts = []
+            for article in self.retriever.articles():
+                texts += [s.text for s in lx.split_sentences(article.text)]
+            self._idf = lx.Idf(texts)
+        return self._idf
+
+    # ------------------------------------------------------------------ public entry points
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, history):
+            if event.kind == "answer":
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[StreamEvent]:
+        """Status notes, then the draft's tokens as generated, then ("answer", final verified Answer)."""
+        t0 = time.perf_counter()
+        question = validate_question(question, self.settings)
+        history = validate_history(history)
+
+        # condense
+        standalone = question
+        if needs_rewrite(question, history):
+            yield StreamEvent("status", "Reading the conversation…")
+            standalone = self._condense(question, history)
+        run = _Run(question=question, standalone=standalone, terms=lx.question_terms(standalone))
+
+        # retrieve + rank sentences + gate
+        yield StreamEvent("status", "Searching the articles…")
+        t = time.perf_counter()
+        idf = self._get_idf()
+        run.retrieved = list(self.retriever.retrieve(standalone, k=self.settings.retrieval.k))
+        candidates = candidate_sentences(run.retrieved, self._index)
+        run.ranked = rank_sentences(standalone, run.terms, candidates, self._index, idf)
+        decision = gate(run.terms, run.ranked, self._index, idf)
+        run.timings["retrieve"] = _ms(t)
+        run.timings["generate"] = 0.0
+        run.timings["verify"] = 0.0
+        if not decision.answerable:
+            yield self._final(run, t0, self._refusal(run, "gate: " + decision.reason))
+            return
+
+        if self.llm is None:
+            t = time.perf_counter()
+            answer = self._extractive(run, "extractive")
+            run.timings["verify"] = _ms(t)
+            yield self._final(run, t0, answer)
+            return
+
+        # prompt + generate (streamed)
+        sources = build_sources(run.ranked, self._index, MAX_SOURCES)
+        messages = answer_messages(standalone, sources, self.settings.paths.prompts_dir)
+        if not self.ready:
+            yield StreamEvent("status", "Loading the language model (first question only)…")
+            self.warmup()
+        yield StreamEvent("status", "Writing the answer…")
+        t = time.perf_counter()
+        draft = ""
+        try:
+            for piece in stream_draft(self.llm, messages, self.settings):
+                draft += piece
+                yield StreamEvent("token", piece)
+        except BackendError:
+            run.timings["generate"] = _ms(t)
+            if not self.settings.answer.fallback_to_extractive:
+                raise
+            yield StreamEvent("status", "The language model failed; answering with quotes instead.")
+            t = time.perf_counter()
+            answer = self._extractive(run, "fallback-extractive")
+            run.timings["verify"] = _ms(t)
+            yield self._final(run, t0, answer)
+            return
+        run.timings["generate"] = _ms(t)
+
+        # cite + verify
+        t = time.perf_counter()
+        answer = self._verified(run, draft, sources)
+        run.timings["verify"] = _ms(t)
+        yield self._final(run, t0, answer)
+
+    # ------------------------------------------------------------------ steps
+
+    def _condense(self, question: str, history: list[dict]) -> str:
+        if self.llm is not None:
+            try:
+                if self.ready or getattr(self.llm, "loaded", None) is None:
+                    text = complete(self.llm, condense_messages(question, history, self.settings.paths.prompts_dir),
+                                    self.settings)
+                    rewritten = usable_rewrite(text, question)
+                    if rewritten:
+                        return rewritten
+                else:
+                    # the local model is not loaded yet: do not block a follow-up on it
+                    return heuristic_condense(question, history)
+            except BackendError:
+                pass
+        return heuristic_condense(question, history)
+
+    def _verified(self, run: _Run, draft: str, sources: list[Source]) -> Answer:
+        mode = self.mode
+        if is_no_answer(draft):
+            if TRUST_MODEL_REFUSAL or not self.settings.answer.fallback_to_extractive:
+                return self._refusal(run, "model: no answer")
+            return self._extractive(run, f"{mode}+extractive", note="model declined")
+        drafts = parse_draft(draft)
+        verified = verify_sentences([(d.text, d.markers) for d in drafts], sources, self._index,
+                                    self.support_threshold)
+        kept = [v for v in verified if v.supported]
+        unsupported = [v.text for v in verified if not v.supported]
+        if not addresses_question(run.terms, kept, self._get_idf(), MIN_ANSWER_COVERAGE):
+            if self.settings.answer.fallback_to_extractive:
+                return self._extractive(run, f"{mode}+extractive", unsupported=unsupported)
+            return self._refusal(run, "verification: no supported sentence answers the question",
+                                 unsupported=unsupported)
+        pieces: list[tuple[str, list[tuple[Source, Sentence]]]] = [
+            (v.text, list(zip(v.sources, v.quotes))) for v in kept]
+        return self._compose(run, pieces, unsupported, mode)
+
+    def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "") -> Answer:
+        s = best_sentence(run.terms, run.ranked, self._index, self._get_idf())
+        if s is None:
+            return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
+        src = Source(number=1, chunk=s.chunk, sentences=[s], score=s.score)
+        return self._compose(run, [(s.text, [(src, s)])], unsupported or [], mode)
+
+    def _compose(self, run: _Run, pieces: list[tuple[str, list[tuple[Source, Sentence]]]],
+                 unsupported: list[str], mode: str) -> Answer:
+        """Number the quotes in order of first use, add a conflicting figure if any, build the Answer."""
+        citations: list[Citation] = []
+        key_to_marker: dict[tuple[str, int], int] = {}
+
+        def marker_for(src: Source, quote: Sentence) -> int:
+            key = (quote.doc_id, quote.start)
+            if key not in key_to_marker:
+                key_to_marker[key] = len(key_to_marker) + 1
+                citations.append(make_citation(key_to_marker[key], src, quote))
+            return key_to_marker[key]
+
+        sentences = []
+        quotes: list[Sentence] = []
+        for text, support in pieces:
+            markers = [marker_for(src, q) for src, q in support]
+            quotes += [q for _, q in support]
+            sentences.append(render_sentence(text, markers))
+        conflict = find_conflict(run.terms, quotes, run.ranked, self._get_idf())
+        if conflict is not None:
+            other = conflict.other
+            m = marker_for(Source(number=0, chunk=other.chunk, sentences=[other], score=other.score), other)
+            sentences.append(render_sentence(f"Another article gives a different figure: \u201c{other.text.rstrip('.')}\u201d", [m]))
+        return Answer(question=run.question, standalone_question=run.standalone, answer=" ".join(sentences),
+                      abstained=False, citations=citations, unsupported_sentences=list(unsupported),
+                      references=format_references(citations), retrieved=run.retrieved, mode=mode)
+
+    def _refusal(self, run: _Run, reason: str, unsupported: list[str] | None = None) -> Answer:
+        return Answer(question=run.question, standalone_question=run.standalone, answer=REFUSAL, abstained=True,
+                      citations=[], unsupported_sentences=list(unsupported or []),
+                      references={"apa": [], "mla": []}, retrieved=run.retrieved,
+                      mode=f"{self.mode}:refused ({reason})")
+
+    def _final(self, run: _Run, t0: float, answer: Answer) -> StreamEvent:
+        timings = {"retrieve": run.timings.get("retrieve", 0.0), "generate": run.timings.get("generate", 0.0),
+                   "verify": run.timings.get("verify", 0.0), "total": _ms(t0)}
+        from dataclasses import replace
+
+        return StreamEvent("answer", answer=replace(answer, timings_ms=timings))
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000.0, 1)
+
+
+
+

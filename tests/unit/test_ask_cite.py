@@ -1,0 +1,57 @@
+"""Citation markers: parsing [n], [n, m], [n][m], leading markers, dropping markers that point at nothing."""
+
+from rag.ask.cite import is_no_answer, markers_in, parse_draft, render_sentence, valid_markers
+from rag.ask.evidence import Sentence, Source
+from rag.types import Chunk
+
+
+def _source(n: int, text: str = "Some text.") -> Source:
+    chunk = Chunk(chunk_id=f"c{n}", doc_id=f"d{n}", text=text, start=0, end=len(text))
+    sent = Sentence(doc_id=f"d{n}", chunk=chunk, start=0, end=len(text), text=text, para=0, index=0)
+    return Source(number=n, chunk=chunk, sentences=[sent], score=1.0)
+
+
+def test_markers_in_all_styles():
+    assert markers_in("a [1] b [2, 3] c [4][5] d [ 6 ; 7 ]") == [1, 2, 3, 4, 5, 6, 7]
+    assert markers_in("no markers, [x] or [] here") == []
+
+
+def test_parse_trailing_markers_per_sentence():
+    out = parse_draft("Mexico deployed 6,000 troops [2]. It happened in 2019 [1][3]. Nothing cited here.")
+    assert [(d.text, d.markers) for d in out] == [
+        ("Mexico deployed 6,000 troops.", [2]),
+        ("It happened in 2019.", [1, 3]),
+        ("Nothing cited here.", []),
+    ]
+
+
+def test_parse_marker_after_full_stop_belongs_to_that_sentence():
+    out = parse_draft("The U.S. processed 300,000 migrants in December. [1] Mexico agreed to take 30,000 a month. [2, 3]")
+    assert [(d.text, d.markers) for d in out] == [
+        ("The U.S. processed 300,000 migrants in December.", [1]),
+        ("Mexico agreed to take 30,000 a month.", [2, 3]),
+    ]
+
+
+def test_parse_leading_marker_style():
+    out = parse_draft("[1] Mexico deployed 6,000 troops to its border with Guatemala in 2019.")
+    assert [(d.text, d.markers) for d in out] == [("Mexico deployed 6,000 troops to its border with Guatemala in 2019.", [1])]
+
+
+def test_valid_markers_drops_markers_pointing_at_nothing():
+    sources = [_source(1), _source(2)]
+    assert valid_markers([2, 7, 1, 0], sources) == [2, 1]
+
+
+def test_no_answer_detection():
+    assert is_no_answer("NO_ANSWER")
+    assert is_no_answer("  NO_ANSWER.  ")
+    assert is_no_answer("The sources do not mention how many migrants were stopped in 2025.")
+    assert is_no_answer("")
+    assert not is_no_answer("Mexico deployed 6,000 troops [1].")
+
+
+def test_render_sentence_puts_markers_before_the_full_stop():
+    assert render_sentence("Mexico deployed 6,000 troops.", [1, 3]) == "Mexico deployed 6,000 troops [1][3]."
+    assert render_sentence("Who knows?", []) == "Who knows?"
+    assert render_sentence("No stop", [2]) == "No stop [2]."
