@@ -1,0 +1,423 @@
+"""Pure formatting for the web chat: Answer / Citation / Article -> HTML or Markdown strings.
+
+No Gradio here, so everything is tested directly (tests/unit/test_ui_formatting.py).
+
+Safety rule for everything the language model produced: it is *text*. The answer is rendered
+by markdown-it-py with raw HTML disabled (so ``<script>`` arrives as ``&lt;script&gt;``), images
+disabled, and every link dropped unless its URL is one of the corpus article URLs; the result
+goes through nh3 with a short allow-list as a second line of defence. Only after that do we add
+our own markup (citation markers). Article text and metadata are escaped with html.escape.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rag.types import Answer, Article, Citation
+
+MARKER_RE = re.compile(r"\[(\d{1,3})\]")
+# Private-use code points stand in for citation markers while the model text is rendered;
+# they are stripped from the model text first, so the model cannot forge a marker.
+_PH_OPEN, _PH_CLOSE = "\ue000", "\ue001"
+_PH_RE = re.compile(_PH_OPEN + r"(\d{1,3})" + _PH_CLOSE)
+
+_ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a",
+                 "h1", "h2", "h3", "h4", "h5", "h6", "hr", "del", "s"}
+_ALLOWED_ATTRS = {"a": {"href", "title", "target", "class"}, "ol": {"start"}}
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+
+
+def esc(text: object) -> str:
+    """Escape anything for HTML text or a double-quoted attribute."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# --------------------------------------------------------------------------- markdown of model text
+
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "html_inline", "html_block"], ignoreInvalid=True)
+    return md
+
+
+_MD = None
+
+
+def render_model_markdown(text: str, allowed_urls: Iterable[str] = ()) -> str:
+    """Model-produced Markdown -> safe HTML: no raw HTML, no images, links only to ``allowed_urls``."""
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    allowed = {u for u in allowed_urls if u}
+    tokens = _MD.parse(text or "")
+    for block in tokens:
+        children = block.children or []
+        dropping = False
+        for tok in children:
+            if tok.type == "link_open":
+                href = tok.attrGet("href") or ""
+                dropping = href not in allowed
+                tok.meta["drop"] = dropping
+                if not dropping:
+                    tok.attrSet("target", "_blank")
+                    tok.attrSet("class", "nr-link")
+            elif tok.type == "link_close":
+                tok.meta["drop"] = dropping
+                dropping = False
+        block.children = [t for t in children if not t.meta.get("drop")]
+    rendered = _MD.renderer.render(tokens, _MD.options, {})
+    import nh3
+
+    return nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS,
+                     url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
+                     clean_content_tags={"script", "style"}).strip()
+
+
+def marker_link(turn: int, marker: int, citation: Citation | None) -> str:
+    """Our own markup for a citation marker: a link to the source card (JS opens it in place)."""
+    tip = ""
+    if citation is not None:
+        tip = " · ".join(x for x in (citation.outlet, citation.title, format_date(citation.published)) if x)
+    return (f'<a class="nr-cite" href="#nr-src-{turn}-{marker}" data-turn="{turn}" data-marker="{marker}" '
+            f'title="{esc(tip)}" aria-label="source {marker}">[{marker}]</a>')
+
+
+def render_answer_text(text: str, citations: Sequence[Citation], turn: int,
+                       allowed_urls: Iterable[str] = ()) -> str:
+    """The answer's Markdown with each valid ``[n]`` turned into a clickable marker.
+
+    Markers that point at no citation stay plain (escaped) text: they lead nowhere.
+    """
+    by_marker = citations_by_marker(citations)
+    clean = (text or "").replace(_PH_OPEN, "").replace(_PH_CLOSE, "")
+
+    def to_placeholder(m: re.Match) -> str:
+        n = int(m.group(1))
+        return f"{_PH_OPEN}{n}{_PH_CLOSE}" if n in by_marker else m.group(0)
+
+    body = render_model_markdown(MARKER_RE.sub(to_placeholder, clean), allowed_urls)
+    return _PH_RE.sub(lambda m: marker_link(turn, int(m.group(1)), by_marker[int(m.group(1))][0]), body)
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\s*\[\d{1,3}\]", "", text or "")).strip()
+
+
+def citations_by_marker(citations: Sequence[Citation]) -> dict[int, list[Citation]]:
+    out: dict[int, list[Citation]] = {}
+    for c in citations:
+        out.setdefault(int(c.marker), []).append(c)
+    return dict(sorted(out.items()))
+
+
+# --------------------------------------------------------------------------- dates and titles
+
+def format_date(published: str | None) -> str:
+    """ISO date as precise as known -> "10 December 2021", "January 2024", "2024"; '' when unknown."""
+    if not published:
+        return ""
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", published.strip())
+    if not m:
+        return published
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if month and 1 <= int(month) <= 12:
+        if day:
+            return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+        return f"{_MONTHS[int(month) - 1]} {year}"
+    return year
+
+
+def _title_html(title: str | None, derived: bool, fallback: str) -> str:
+    shown = esc(title or fallback)
+    if derived or not title:
+        note = "title derived from the article's first line" if title else "no headline"
+        return f'<span class="nr-title">{shown}</span> <span class="nr-derived" title="{note}">({note})</span>'
+    return f'<span class="nr-title">{shown}</span>'
+
+
+# --------------------------------------------------------------------------- passages
+
+def passage_html(text: str, spans: Sequence[tuple[int, int]], max_context: int = 600) -> str:
+    """The paragraph around ``spans`` (character offsets in ``text``) with each span in <mark>.
+
+    Context is cut at line breaks and at most ``max_context`` characters either side (at a word
+    boundary, with an ellipsis). Everything is escaped.
+    """
+    spans = sorted((max(0, s), min(len(text), e)) for s, e in spans if 0 <= s < e <= len(text))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    if not merged:
+        return ""
+    lo, hi = merged[0][0], merged[-1][1]
+    start = text.rfind("\n", 0, lo) + 1
+    end = text.find("\n", hi)
+    end = len(text) if end == -1 else end
+    prefix = suffix = ""
+    if lo - start > max_context:
+        cut = text.find(" ", lo - max_context, lo)
+        start = cut + 1 if cut != -1 else lo - max_context
+        prefix = "… "
+    if end - hi > max_context:
+        cut = text.rfind(" ", hi, hi + max_context)
+        end = cut if cut != -1 else hi + max_context
+        suffix = " …"
+    parts = [esc(prefix)]
+    pos = start
+    for s, e in merged:
+        parts.append(esc(text[pos:s]))
+        parts.append(f'<mark class="nr-quote">{esc(text[s:e])}</mark>')
+        pos = e
+    parts.append(esc(text[pos:end]))
+    parts.append(esc(suffix))
+    return "".join(parts).strip()
+
+
+def _citation_spans(citation: Citation, article_text: str) -> tuple[int, int] | None:
+    """The span of the citation's quote in the article as it is now (offsets checked, else searched)."""
+    if article_text[citation.start:citation.end] == citation.quote and citation.end > citation.start:
+        return citation.start, citation.end
+    if citation.quote:
+        pos = article_text.find(citation.quote)
+        if pos != -1:
+            return pos, pos + len(citation.quote)
+    return None
+
+
+def citation_card(turn: int, marker: int, citations: Sequence[Citation], article: Article | None,
+                  *, open_: bool = False) -> str:
+    """One source card: marker, outlet, headline (derived titles marked), date, passage with <mark>."""
+    first = citations[0]
+    title = first.title if first.title is not None else (article.title if article else None)
+    derived = first.title_derived or (article.title_derived if article and first.title is None else False)
+    outlet = first.outlet or (article.outlet if article else None)
+    published = first.published or (article.published if article else None)
+    url = first.url or (article.url if article else None)
+    date = format_date(published) or "date unknown"
+    meta = f'{esc(outlet or "outlet unknown")} · {esc(date)}'
+    body = ""
+    if article is not None:
+        spans = [s for s in (_citation_spans(c, article.text) for c in citations) if s]
+        if spans:
+            body = f'<blockquote class="nr-passage">{passage_html(article.text, spans)}</blockquote>'
+    if not body:
+        note = ("" if article is not None else
+                '<p class="nr-note">The article is no longer in the index; the quoted sentence is shown alone.</p>')
+        quotes = "".join(f'<mark class="nr-quote">{esc(c.quote)}</mark> ' for c in citations)
+        body = f'{note}<blockquote class="nr-passage">{quotes.strip()}</blockquote>'
+    link = (f' · <a class="nr-link" href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">original article</a>'
+            if url and url.startswith(("http://", "https://")) else "")
+    return (
+        f'<details class="nr-source" id="nr-src-{turn}-{marker}" data-marker="{marker}"{" open" if open_ else ""}>'
+        f'<summary><span class="nr-src-n">[{marker}]</span> {_title_html(title, derived, first.doc_id)}'
+        f'<span class="nr-src-meta">{meta}</span></summary>'
+        f'<div class="nr-src-body">{body}'
+        f'<div class="nr-src-foot">Article <code>{esc(first.doc_id)}</code>{link}</div></div></details>'
+    )
+
+
+# --------------------------------------------------------------------------- conversation
+
+@dataclass
+class Turn:
+    """One question and what we know of its answer so far (kept in the session state)."""
+
+    question: str
+    answer: Answer | None = None
+    draft: str = ""
+    status: str = ""
+    error: str | None = None
+    articles: dict[str, Article] = field(default_factory=dict)   # cited articles, for the source cards
+
+    @property
+    def done(self) -> bool:
+        return self.answer is not None or self.error is not None
+
+
+def history_from_turns(turns: Sequence[Turn], max_turns: int = 6) -> list[dict]:
+    """Conversation memory for the Answerer: the last answered turns as role/content messages."""
+    out: list[dict] = []
+    for t in [t for t in turns if t.answer is not None][-max_turns:]:
+        out.append({"role": "user", "content": t.question})
+        out.append({"role": "assistant", "content": t.answer.answer})
+    return out
+
+
+def answer_html(answer: Answer, turn: int, allowed_urls: Iterable[str] = ()) -> str:
+    """The assistant's part of a turn: the answer, unsupported sentences, the standalone question."""
+    parts: list[str] = []
+    if answer.abstained:
+        parts.append('<div class="nr-refusal" role="status"><div class="nr-refusal-title">Not in the articles</div>'
+                     f'{render_model_markdown(strip_markers(answer.answer))}</div>')
+    else:
+        parts.append(f'<div class="nr-answer">{render_answer_text(answer.answer, answer.citations, turn, allowed_urls)}</div>')
+    if answer.unsupported_sentences:
+        items = "".join(f"<li>{esc(strip_markers(s))}</li>" for s in answer.unsupported_sentences)
+        parts.append('<div class="nr-unsupported"><div class="nr-unsupported-title">Not supported by the articles:</div>'
+                     f'<ul>{items}</ul><div class="nr-unsupported-note">The model wrote this, but no passage backs it. '
+                     'Do not rely on it.</div></div>')
+    standalone = (answer.standalone_question or "").strip()
+    if standalone and standalone.casefold() != (answer.question or "").strip().casefold():
+        parts.append(f'<details class="nr-interpreted"><summary>Interpreted as</summary><p>{esc(standalone)}</p></details>')
+    if answer.citations and not answer.abstained:
+        n = len(citations_by_marker(answer.citations))
+        parts.append(f'<div class="nr-hint">{n} source{"s" if n != 1 else ""} · click a marker to read the passage</div>')
+    return "".join(parts)
+
+
+def turn_html(turn: Turn, index: int, allowed_urls: Iterable[str] = ()) -> str:
+    user = f'<div class="nr-msg nr-user"><div class="nr-bubble">{esc(turn.question)}</div></div>'
+    if turn.error:
+        bot = f'<div class="nr-error" role="alert">{esc(turn.error)}</div>'
+    elif turn.answer is not None:
+        bot = answer_html(turn.answer, index, allowed_urls)
+    else:
+        status = (f'<div class="nr-status" role="status"><span class="nr-spinner" aria-hidden="true"></span>'
+                  f'{esc(turn.status or "Working…")}</div>')
+        draft = f'<div class="nr-draft">{esc(turn.draft)}</div>' if turn.draft else ""
+        bot = status + draft
+    return (f'<div class="nr-turn" data-turn="{index}">{user}'
+            f'<div class="nr-msg nr-bot"><div class="nr-bubble">{bot}</div></div></div>')
+
+
+EMPTY_TRANSCRIPT = (
+    '<div class="nr-empty"><p><strong>Ask a question about the news articles in this collection.</strong></p>'
+    "<p>Answers come only from the articles, with numbered citations [1] you can click to read the exact "
+    "passage. When the articles do not say, the assistant tells you so instead of guessing.</p></div>"
+)
+
+
+def transcript_html(turns: Sequence[Turn], allowed_urls: Iterable[str] = ()) -> str:
+    allowed = list(allowed_urls)
+    if not turns:
+        return f'<div class="nr-transcript">{EMPTY_TRANSCRIPT}</div>'
+    return '<div class="nr-transcript">' + "".join(turn_html(t, i, allowed) for i, t in enumerate(turns)) + "</div>"
+
+
+def sources_html(turns: Sequence[Turn]) -> str:
+    """The side panel: one group of source cards per answered turn; the latest is shown, a marker
+    click in an older answer shows that answer's group."""
+    answered = [(i, t) for i, t in enumerate(turns) if t.answer is not None]
+    head = '<div class="nr-sources"><div class="nr-sources-title">Sources</div>'
+    if not answered:
+        return head + ('<div class="nr-src-empty">The sources of the current answer appear here: outlet, '
+                       'headline, date and the quoted passage, highlighted.</div></div>')
+    groups = []
+    last = answered[-1][0]
+    for i, t in answered:
+        a = t.answer
+        by_marker = citations_by_marker(a.citations)
+        if by_marker:
+            cards = "".join(citation_card(i, m, cs, t.articles.get(cs[0].doc_id), open_=(k == 0))
+                            for k, (m, cs) in enumerate(by_marker.items()))
+        else:
+            cards = ('<div class="nr-src-empty">No sources: the articles do not answer this question.</div>'
+                     if a.abstained else '<div class="nr-src-empty">This answer cites no passage.</div>')
+        groups.append(f'<section class="nr-src-group{" active" if i == last else ""}" data-turn="{i}">'
+                      f'<div class="nr-src-q">For: “{esc(t.question)}”</div>{cards}</section>')
+    return head + "".join(groups) + "</div>"
+
+
+# --------------------------------------------------------------------------- references and export
+
+def references_text(answer: Answer | None, style: str) -> str:
+    """One reference per line (APA or MLA), numbered like the markers when the counts match."""
+    if answer is None or answer.abstained:
+        return ""
+    refs = list((answer.references or {}).get(style, []))
+    if not refs:
+        return ""
+    return "\n".join(refs)
+
+
+def conversation_markdown(turns: Sequence[Turn], now: _dt.datetime | None = None) -> str:
+    """The conversation with its sources and references, as a Markdown document to download."""
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    lines = ["# newsrag conversation", "", f"Exported {now:%Y-%m-%d %H:%M} UTC.", ""]
+    apa: list[str] = []
+    mla: list[str] = []
+    for n, t in enumerate(turns, 1):
+        lines += [f"## Q{n}. {t.question}", ""]
+        if t.error:
+            lines += [f"_Error: {t.error}_", ""]
+            continue
+        a = t.answer
+        if a is None:
+            lines += ["_(no answer yet)_", ""]
+            continue
+        if a.standalone_question and a.standalone_question.strip().casefold() != t.question.strip().casefold():
+            lines += [f"_Interpreted as: {a.standalone_question}_", ""]
+        lines += [("**Not in the articles.** " if a.abstained else "") + a.answer, ""]
+        if a.unsupported_sentences:
+            lines += ["Not supported by the articles:", ""] + [f"- {strip_markers(s)}" for s in a.unsupported_sentences] + [""]
+        if a.citations:
+            lines += ["Sources:", ""]
+            for m, cs in citations_by_marker(a.citations).items():
+                c = cs[0]
+                meta = ", ".join(x for x in (c.outlet, format_date(c.published)) if x) or "outlet and date unknown"
+                title = (c.title or c.doc_id) + (" (title derived from the article)" if c.title_derived else "")
+                quotes = " … ".join(f"“{x.quote}”" for x in cs)
+                lines.append(f"- [{m}] {title}. {meta}. Article `{c.doc_id}`. {quotes}")
+            lines.append("")
+        for ref in (a.references or {}).get("apa", []):
+            if ref not in apa:
+                apa.append(ref)
+        for ref in (a.references or {}).get("mla", []):
+            if ref not in mla:
+                mla.append(ref)
+    if apa or mla:
+        lines += ["## References (APA)", ""] + [f"- {r}" for r in apa] + ["", "## References (MLA)", ""] + [f"- {r}" for r in mla] + [""]
+    return "\n".join(lines)
+
+
+def feedback_record(turn: Turn, rating: str, *, now: _dt.datetime | None = None, session: str | None = None) -> dict:
+    """The JSON line stored for a thumbs up/down."""
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    a = turn.answer
+    return {
+        "timestamp": now.isoformat(timespec="seconds"),
+        "rating": rating,
+        "question": turn.question,
+        "standalone_question": a.standalone_question if a else None,
+        "answer": a.answer if a else None,
+        "abstained": a.abstained if a else None,
+        "unsupported_sentences": list(a.unsupported_sentences) if a else [],
+        "citations": [c.to_dict() for c in a.citations] if a else [],
+        "mode": a.mode if a else None,
+        "session": session,
+    }
+
+
+# --------------------------------------------------------------------------- corpus view
+
+def corpus_rows(articles: Sequence[Article]) -> list[list[str]]:
+    rows = []
+    for a in sorted(articles, key=lambda a: (a.published or "", a.doc_id), reverse=True):
+        title = (a.title or a.doc_id) + (" (derived)" if a.title_derived or not a.title else "")
+        rows.append([title, a.outlet or "unknown", format_date(a.published) or "unknown", a.doc_id])
+    return rows
+
+
+def article_html(article: Article | None) -> str:
+    """One article in full, escaped, paragraphs kept."""
+    if article is None:
+        return '<div class="nr-article nr-src-empty">Choose an article to read it in full.</div>'
+    paras = [p.strip() for p in re.split(r"\n+", article.text) if p.strip()]
+    body = "".join(f"<p>{esc(p)}</p>" for p in paras)
+    url = (f' · <a class="nr-link" href="{esc(article.url)}" target="_blank" rel="noopener noreferrer nofollow">original</a>'
+           if article.url and article.url.startswith(("http://", "https://")) else "")
+    meta = (f'{esc(article.outlet or "outlet unknown")} · {esc(format_date(article.published) or "date unknown")} · '
+            f'<code>{esc(article.doc_id)}</code>{url}')
+    return (f'<article class="nr-article"><h2>{_title_html(article.title, article.title_derived, article.doc_id)}</h2>'
+            f'<div class="nr-src-meta">{meta}</div>{body}</article>')
