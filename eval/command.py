@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from rag.ingest.pipeline import ingest
 
         report = ingest([prep["corpus"]], settings, progress=not args.no_progress)
-        print(f"MultiHop-RAG: indexed into {settings.paths.index_dir}: {report}", file=sys.stderr)
+        print(report.summary() if hasattr(report, "summary") else str(report), file=sys.stderr)
         questions_file = prep["questions"]
     else:
         questions_file = Path(args.questions)

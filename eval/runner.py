@@ -79,7 +79,9 @@ def run_questions(answerer: Any, questions: Sequence[Question], *, progress: boo
     from tqdm import tqdm
 
     results: list[dict[str, Any]] = []
-    bar = tqdm(questions, desc="eval", unit="q", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    tty = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+    bar = tqdm(questions, desc="eval", unit="q", disable=not progress, file=sys.stderr, dynamic_ncols=True,
+               mininterval=0.1 if tty else 10.0)
     try:
         for q in bar:
             rec = evaluate_one(answerer, q)
