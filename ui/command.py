@@ -50,7 +50,7 @@ def build_answerer(settings: Settings, *, auto_ingest: bool = True):
     if not auto_ingest:
         raise IndexNotReadyError(f"{reason}. Run `newsrag ingest` (or `newsrag ingest PATH...`) first.")
     corpus = ", ".join(str(p) for p in settings.paths.corpus)
-    _eprint(f"{reason}; indexing the default corpus ({corpus}) first. "
+    _eprint(f"{reason.rstrip('.')}. Indexing the default corpus now ({corpus}). "
             "Run `newsrag ingest PATH...` to index other articles.")
     from rag.ingest.pipeline import ingest
 
@@ -63,6 +63,9 @@ def build_answerer(settings: Settings, *, auto_ingest: bool = True):
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")   # the server never phones home
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host = args.host or settings.ui.host
     port = args.port or settings.ui.port
