@@ -161,7 +161,9 @@ class Retriever:
         bm25 = self._bm25
         n_cand = max(cfg.candidates, k)
         qvec = self.embedder.embed([query])[0]
-        dense = self.store.query(qvec, n_cand, allowed)
+        records = self._records
+        # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
+        dense = [(cid, cos) for cid, cos, doc in self.store.query(qvec, n_cand, allowed) if doc in records]
         sparse = bm25.top(query, n_cand, allowed)
 
         fused: dict[str, float] = {}

@@ -68,6 +68,12 @@ class SentenceTransformerEmbedder:
                                "NEWSRAG_EMBEDDING__MODEL to a local sentence-transformers model directory "
                                "or use NEWSRAG_EMBEDDING__PROVIDER=bundled")
         try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()      # no "Loading weights" bar in the middle of our output
+        except Exception:  # pragma: no cover
+            pass
+        try:
             self._model = SentenceTransformer(self.model_dir, device="cpu")
         except Exception as exc:
             raise BackendError(f"could not load the embedding model from {self.model_dir}: {exc}") from exc

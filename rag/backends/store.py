@@ -199,7 +199,7 @@ class ChromaStore:
             offset += len(ids)
 
     def query(self, embedding: np.ndarray, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Nearest chunks: (chunk_id, cosine similarity), best first."""
+        """Nearest chunks: (chunk_id, cosine similarity, doc_id), best first."""
         total = self.count_chunks()
         if total == 0 or n <= 0:
             return []
@@ -209,8 +209,9 @@ class ChromaStore:
                 return []
             where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
         got = self.chunks.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-                                n_results=min(n, total), where=where, include=["distances"])
-        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0])]
+                                n_results=min(n, total), where=where, include=["distances", "metadatas"])
+        return [(cid, 1.0 - float(d), str((m or {}).get("doc_id")))
+                for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])]
 
     def get_chunks(self, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict[str, Any]]:
         """id -> {"text", "metadata", ["embedding"]} for the given ids (missing ids are absent)."""

@@ -109,8 +109,10 @@ def chunk_article(article: Article, *, count_tokens_many, model_name: str, max_t
         if j >= n_units:
             break
         back, back_tokens = 0, 0
+        # repeat trailing sentences, but always leave room for the next new one (no chunk inside another)
         while (back < overlap_sentences and j - 1 - back > i
-               and back_tokens + units[j - 1 - back][2] <= overlap_tokens):
+               and back_tokens + units[j - 1 - back][2] <= overlap_tokens
+               and back_tokens + units[j - 1 - back][2] + units[j][2] <= budget):
             back_tokens += units[j - 1 - back][2]
             back += 1
         i = j - back

@@ -111,19 +111,21 @@ def read_sidecar(directory: Path) -> tuple[dict[str, dict[str, Any]], Problem | 
 def read_text_file(path: Path, max_bytes: int) -> str:
     """Decoded text of a text file, or LoadError(empty / binary / oversized / undecodable)."""
     data = read_bytes(path, max_bytes)
-    if b"\x00" in data[:8192]:
-        raise LoadError("binary file (contains NUL bytes), not text")
-    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):           # UTF-16 with a byte-order mark
         try:
-            text = data.decode(encoding)
-            break
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            raise LoadError("malformed UTF-16 text (cannot decode it); save it as UTF-8") from None
     else:
+        if b"\x00" in data[:8192]:
+            raise LoadError("binary file (contains NUL bytes), not text")
         try:
-            text = data.decode("cp1252")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise LoadError("not UTF-8 text (cannot decode it); save it as UTF-8") from None
+            try:
+                text = data.decode("cp1252")            # old Windows exports
+            except UnicodeDecodeError:
+                raise LoadError("not UTF-8 text (cannot decode it); save it as UTF-8") from None
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:8192]) // 100):
         raise LoadError("binary file (control characters), not text")

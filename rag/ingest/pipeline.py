@@ -49,7 +49,8 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    embed_seconds: float = 0.0
+    embed_seconds: float = 0.0        # time spent inside the embedding model
+    model_seconds: float = 0.0        # loading the embedding model (not part of ``seconds``)
     location: str = ""
 
     @property
@@ -64,8 +65,9 @@ class IngestReport:
         lines = [
             f"Indexed {self.articles} article{'s' if self.articles != 1 else ''} into {self.location}: "
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed.",
-            f"Chunks: {self.chunks} in the input, {self.embedded} embedded in {self.seconds:.1f} s "
-            f"({self.chunks_per_s:.1f} chunks/s).",
+            f"Chunks: {self.chunks} in the input, {self.embedded} embedded; {self.seconds:.1f} s "
+            f"({self.chunks_per_s:.1f} chunks/s)"
+            + (f", plus {self.model_seconds:.1f} s loading the embedding model." if self.model_seconds >= 0.05 else "."),
         ]
         if self.skipped:
             lines.append(f"FAILED: {self.failed} file{'s' if self.failed != 1 else ''} skipped (listed above).")
@@ -132,9 +134,12 @@ def ingest(paths: Sequence[Path | str], settings: "Settings", *, prune: bool = F
            embedder: Embedder | None = None, progress: bool = True, rebuild: bool = False,
            log: Callable[[str], None] | None = None) -> IngestReport:
     """Index the articles under ``paths``; see the module docstring for the guarantees."""
-    started = time.perf_counter()
     report = IngestReport()
-    embedder = embedder or make_embedder(settings.embedding)
+    if embedder is None:
+        t0 = time.perf_counter()
+        embedder = make_embedder(settings.embedding)
+        report.model_seconds = time.perf_counter() - t0
+    started = time.perf_counter()
 
     # load -> clean
     articles, report.skipped, report.warnings = load_articles(paths, settings, log)
