@@ -6,6 +6,7 @@ tests/integration/test_api_serve.py and tests/browser/."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 from rag.errors import QuestionError
@@ -59,12 +60,13 @@ class StandInAnswerer:
     it is set (a busy backend). ``reply``: the text of the answer (e.g. hostile markup)."""
 
     def __init__(self, settings, *, load_gate: threading.Event | None = None,
-                 answer_gate: threading.Event | None = None, reply: str | None = None):
+                 answer_gate: threading.Event | None = None, reply: str | None = None, token_delay: float = 0.0):
         self.settings = settings
         self.retriever = StandInRetriever()
         self.load_gate = load_gate
         self.answer_gate = answer_gate
         self.reply = reply
+        self.token_delay = token_delay
         self._ready = load_gate is None
         self.calls: list[tuple[str, list[dict]]] = []
 
@@ -95,5 +97,6 @@ class StandInAnswerer:
         yield StreamEvent("status", "Searching the articles…")
         answer = self._answer(question, history)
         for piece in answer.answer.split(" "):
+            time.sleep(self.token_delay)
             yield StreamEvent("token", piece + " ")
         yield StreamEvent("answer", answer=answer)

@@ -369,7 +369,7 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
                     with gr.Column(scale=3, min_width=320, elem_id="nr-chat-col"):
                         transcript = gr.HTML(fmt.transcript_html([]), elem_id="nr-transcript", js_on_load=CITE_JS)
                         with gr.Row(elem_id="nr-ask-row"):
-                            question = gr.Textbox(show_label=False, placeholder="Ask about the news articles…",
+                            question = gr.Textbox(show_label=False, placeholder="Ask a question…",
                                                   max_length=limit, lines=1, max_lines=4, scale=5, min_width=200,
                                                   elem_id="nr-question", autofocus=True)
                             ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="nr-ask")

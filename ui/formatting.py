@@ -164,6 +164,15 @@ def passage_html(text: str, spans: Sequence[tuple[int, int]], max_context: int =
     start = text.rfind("\n", 0, lo) + 1
     end = text.find("\n", hi)
     end = len(text) if end == -1 else end
+    # A quote that fills its whole paragraph gets the neighbouring paragraphs as context.
+    if (lo - start) + (end - hi) < 200:
+        if start > 0:
+            prev_end = len(text[:start].rstrip())
+            start = text.rfind("\n", 0, prev_end) + 1
+        if end < len(text):
+            stripped_end = len(text) - len(text[end:].lstrip())
+            nxt = text.find("\n", stripped_end)
+            end = len(text) if nxt == -1 else nxt
     prefix = suffix = ""
     if lo - start > max_context:
         cut = text.find(" ", lo - max_context, lo)

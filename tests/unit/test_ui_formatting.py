@@ -88,11 +88,20 @@ def test_basic_markdown_still_renders():
 
 
 def test_passage_highlights_exactly_the_quote_in_its_paragraph():
+    long_par = "Before. " * 40
+    text = f"Far away.\n\n{long_par}The quote is here. After it.\n\nNext paragraph."
+    s = text.index("The quote")
+    html = fmt.passage_html(text, [(s, s + len("The quote is here."))])
+    assert re.findall(r'<mark class="nr-quote">(.*?)</mark>', html) == ["The quote is here."]
+    assert "Before. Before." in html and "After it." in html          # its own paragraph as context
+    assert "Far away" not in html and "Next paragraph" not in html
+
+
+def test_short_paragraph_gets_its_neighbours_as_context():
     html = fmt.passage_html(TEXT, [(Q_START, Q_END)])
-    marked = re.findall(r'<mark class="nr-quote">(.*?)</mark>', html)
-    assert marked == [TEXT[Q_START:Q_END]]
-    assert "Rights groups reported it." in html           # context after the quote, same paragraph
-    assert "EL PASO" not in html and "third paragraph" not in html
+    assert re.findall(r'<mark class="nr-quote">(.*?)</mark>', html) == [TEXT[Q_START:Q_END]]
+    assert "Rights groups reported it." in html and "EL PASO" in html and "third paragraph" in html
+    assert "&lt;b&gt;with&lt;/b&gt;" in html
 
 
 def test_passage_escapes_article_text_and_trims_long_context():
