@@ -30,7 +30,7 @@ import numpy as np
 from rag.backends.bm25 import BM25Index, index_fingerprint, sync_bm25
 from rag.backends.embeddings import Embedder, make_embedder
 from rag.backends.store import ArticleRecord, ChromaStore
-from rag.errors import QuestionError
+from rag.errors import BackendError, QuestionError
 from rag.types import Article, Chunk, Scored
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,14 +88,19 @@ class Retriever:
         bm25 = sync_bm25(store, settings, records=records)
         return cls(settings=settings, store=store, embedder=embedder, bm25=bm25, records=records)
 
-    def refresh(self) -> bool:
-        """Pick up a re-ingest done by another process; True when the index had changed."""
+    def refresh(self, *, force: bool = False) -> bool:
+        """Pick up a re-ingest done by another process; True when the index had changed (or ``force``)."""
         records = self.store.article_records()
         fingerprint = index_fingerprint(records)
-        if fingerprint == self._fingerprint:
+        if fingerprint == self._fingerprint and not force:
             return False
-        bm25 = sync_bm25(self.store, self.settings, records=records)
+        # the embedded vector index is cached per process: re-read it from disk
+        store = ChromaStore.open(self.settings, model_name=self.embedder.name, dim=self.embedder.dim, fresh=True)
+        records = store.article_records()
+        fingerprint = index_fingerprint(records)
+        bm25 = sync_bm25(store, self.settings, records=records)
         with self._lock:
+            self.store = store
             self._bm25, self._fingerprint = bm25, fingerprint
             self._records = {d: r for d, r in records.items() if r.status == "ok"}
             self._articles = None
@@ -161,9 +166,20 @@ class Retriever:
         bm25 = self._bm25
         n_cand = max(cfg.candidates, k)
         qvec = self.embedder.embed([query])[0]
+        try:
+            found = self.store.query(qvec, n_cand, allowed)
+        except Exception as first:  # chromadb raises its own types; a stale in-process copy is the usual cause
+            try:
+                self.refresh(force=True)
+                found = self.store.query(qvec, n_cand, allowed)
+            except Exception as exc:
+                raise BackendError(f"the vector index in {self.store.location} could not be searched ({exc}). "
+                                   "Restart this process; if the error stays, rebuild the index with "
+                                   "`newsrag ingest --rebuild`") from first
+            bm25 = self._bm25
         records = self._records
         # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
-        dense = [(cid, cos) for cid, cos, doc in self.store.query(qvec, n_cand, allowed) if doc in records]
+        dense = [(cid, cos) for cid, cos, doc in found if doc in records]
         sparse = bm25.top(query, n_cand, allowed)
 
         fused: dict[str, float] = {}

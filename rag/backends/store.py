@@ -55,7 +55,7 @@ def where_location(settings: "Settings") -> str:
     return f"{Path(settings.paths.index_dir)}"
 
 
-def _make_client(settings: "Settings"):
+def _make_client(settings: "Settings", fresh: bool = False):
     try:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -79,7 +79,29 @@ def _make_client(settings: "Settings"):
                                f"properly: {exc}") from exc
     path = Path(settings.paths.index_dir)
     path.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        forget_local_system(path / "chroma")
     return chromadb.PersistentClient(path=str(path / "chroma"), settings=chroma_settings)
+
+
+def forget_local_system(chroma_dir: Path) -> None:
+    """Drop chromadb's per-process cache of an embedded index, so the next open re-reads it from disk.
+
+    An embedded Chroma index keeps its vector index in memory; when another process (a second
+    `newsrag ingest`) has written to the same directory, this process's copy is stale.
+    """
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(str(chroma_dir), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(chroma_dir), None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:
+                pass
+    except Exception:  # pragma: no cover - chromadb internals moved; a fresh process still works
+        pass
 
 
 class ChromaStore:
@@ -101,10 +123,11 @@ class ChromaStore:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, settings: "Settings", *, model_name: str, dim: int, create: bool = False,
-             rebuild: bool = False) -> "ChromaStore":
+             rebuild: bool = False, fresh: bool = False) -> "ChromaStore":
         """Open the index; ``create`` makes it when missing. A different embedding model is an error
-        (unless ``rebuild``, which drops the old collections first)."""
-        client = _make_client(settings)
+        (unless ``rebuild``, which drops the old collections first). ``fresh`` re-reads an embedded
+        index from disk instead of reusing this process's cached copy."""
+        client = _make_client(settings, fresh=fresh)
         base = settings.store.collection
         names = {"chunks": f"{base}-chunks", "articles": f"{base}-articles"}
         location = where_location(settings)

@@ -177,8 +177,9 @@ def ingest(paths: Sequence[Path | str], settings: "Settings", *, prune: bool = F
 
     # mark what is about to change, then chunk -> embed -> store in bounded groups
     if todo:
-        store.put_articles([(a.doc_id, a.text, article_metadata(a, index_hash=hashes[a.doc_id], status="pending",
-                                                                   n_chunks=0)) for a in todo])
+        # (the text itself is written once, with the final record)
+        store.put_articles([(a.doc_id, "", article_metadata(a, index_hash=hashes[a.doc_id], status="pending",
+                                                               n_chunks=0)) for a in todo])
         report.chunks += _index_articles(todo, hashes, store, embedder, settings, report, progress)
 
     if todo or leaving or not (Path(settings.paths.index_dir) / "bm25").exists():
