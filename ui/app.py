@@ -34,6 +34,7 @@ log = logging.getLogger("newsrag.ui")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_HISTORY_MESSAGES = 40
 MAX_HISTORY_CHARS = 20_000
+MAX_TURNS = 50                    # per conversation in the web chat (bounds the session state)
 STREAM_MIN_INTERVAL_S = 0.08      # throttle of UI updates while tokens stream
 
 # Click on a citation marker: show the answer's source group, open the card, scroll to it.
@@ -266,6 +267,9 @@ class ChatService:
         skip = gr.skip()
         try:
             q = self.check_question(question)
+            if len(turns) >= MAX_TURNS:
+                raise QuestionError(f"This conversation has reached {MAX_TURNS} questions. Click "
+                                    "“New conversation” to go on (download this one first if you want to keep it).")
             self.check_rate(request)
         except QuestionError as exc:
             yield skip, skip, skip, skip, skip, skip, skip, _notice(str(exc), "warn")
@@ -301,6 +305,7 @@ class ChatService:
                 raise BackendError("the answer stream ended without an answer.")
             turn.articles = {c.doc_id: a for c in turn.answer.citations
                              if (a := self.article(c.doc_id)) is not None}
+            turn.freeze(len(turns) - 1)
         except Exception as exc:
             turn.error = self.friendly_error(exc)
         yield (fmt.transcript_html(turns, urls), fmt.sources_html(turns), skip, turns,

@@ -248,6 +248,13 @@ class Turn:
     status: str = ""
     error: str | None = None
     articles: dict[str, Article] = field(default_factory=dict)   # cited articles, for the source cards
+    cards: str | None = None         # the rendered source cards, kept instead of the articles (see freeze)
+
+    def freeze(self, index: int) -> None:
+        """Render this turn's source cards once and drop the article texts (keeps session state small)."""
+        if self.answer is not None and self.cards is None:
+            self.cards = source_cards_html(self, index)
+            self.articles = {}
 
     @property
     def done(self) -> bool:
@@ -314,6 +321,21 @@ def transcript_html(turns: Sequence[Turn], allowed_urls: Iterable[str] = ()) -> 
     return '<div class="nr-transcript">' + "".join(turn_html(t, i, allowed) for i, t in enumerate(turns)) + "</div>"
 
 
+def source_cards_html(turn: Turn, index: int) -> str:
+    """The source cards of one answered turn (the first one open)."""
+    a = turn.answer
+    if a is None:
+        return ""
+    if turn.cards is not None:
+        return turn.cards
+    by_marker = citations_by_marker(a.citations)
+    if by_marker:
+        return "".join(citation_card(index, m, cs, turn.articles.get(cs[0].doc_id), open_=(k == 0))
+                       for k, (m, cs) in enumerate(by_marker.items()))
+    return ('<div class="nr-src-empty">No sources: the articles do not answer this question.</div>'
+            if a.abstained else '<div class="nr-src-empty">This answer cites no passage.</div>')
+
+
 def sources_html(turns: Sequence[Turn]) -> str:
     """The side panel: one group of source cards per answered turn; the latest is shown, a marker
     click in an older answer shows that answer's group."""
@@ -322,19 +344,10 @@ def sources_html(turns: Sequence[Turn]) -> str:
     if not answered:
         return head + ('<div class="nr-src-empty">The sources of the current answer appear here: outlet, '
                        'headline, date and the quoted passage, highlighted.</div></div>')
-    groups = []
     last = answered[-1][0]
-    for i, t in answered:
-        a = t.answer
-        by_marker = citations_by_marker(a.citations)
-        if by_marker:
-            cards = "".join(citation_card(i, m, cs, t.articles.get(cs[0].doc_id), open_=(k == 0))
-                            for k, (m, cs) in enumerate(by_marker.items()))
-        else:
-            cards = ('<div class="nr-src-empty">No sources: the articles do not answer this question.</div>'
-                     if a.abstained else '<div class="nr-src-empty">This answer cites no passage.</div>')
-        groups.append(f'<section class="nr-src-group{" active" if i == last else ""}" data-turn="{i}">'
-                      f'<div class="nr-src-q">For: “{esc(t.question)}”</div>{cards}</section>')
+    groups = [f'<section class="nr-src-group{" active" if i == last else ""}" data-turn="{i}">'
+              f'<div class="nr-src-q">For: “{esc(t.question)}”</div>{source_cards_html(t, i)}</section>'
+              for i, t in answered]
     return head + "".join(groups) + "</div>"
 
 

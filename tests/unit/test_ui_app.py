@@ -175,3 +175,23 @@ def test_build_app_has_one_public_api_endpoint(settings):
     app = build_app(StandInAnswerer(settings), settings)
     public = [fn.api_name for fn in app.fns.values() if fn.api_visibility == "public"]
     assert public == ["ask"]
+
+
+def test_answered_turn_keeps_rendered_cards_not_article_texts(settings):
+    service = ChatService(StandInAnswerer(settings), settings)
+    final = run_chat(service, "How many men were returned?")[-1]
+    turn = final[3][0]
+    assert turn.articles == {} and f'<mark class="nr-quote">{QUOTE}</mark>' in turn.cards
+    assert turn.cards in final[1]
+
+
+def test_conversation_length_is_bounded(settings, monkeypatch):
+    import ui.app as app_module
+
+    monkeypatch.setattr(app_module, "MAX_TURNS", 2)
+    settings.ui.rate_limit_per_minute = 0
+    service = ChatService(StandInAnswerer(settings), settings)
+    turns = run_chat(service, "one?")[-1][3]
+    turns = run_chat(service, "two?", turns)[-1][3]
+    blocked = run_chat(service, "three?", turns)
+    assert len(blocked) == 1 and "New conversation" in blocked[0][-1]
