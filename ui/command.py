@@ -81,10 +81,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not service.warmup.done:
         _eprint(f"loading the language model ({settings.llm.provider}) in the background; "
                 "the page is usable now and says when the model is ready.")
-    _eprint(f"serving {len(service.articles())} articles on http://{host}:{port} (Ctrl+C to stop)")
+    _eprint(f"starting the web chat over {len(service.articles())} articles on http://{host}:{port} (Ctrl+C to stop)")
     try:
         launch(app, settings, host=host, port=port, config_path=getattr(args, "config", None))
     except OSError as exc:
-        _eprint(f"cannot listen on {host}:{port}: {exc}. Choose another port with --port.")
+        _eprint(f"cannot listen on {host}:{port} (is another program using that port?). "
+                "Choose another port with --port.")
+        logging.getLogger("newsrag.ui").debug("launch failed: %s", exc)
         return 2
     return 0

@@ -121,7 +121,15 @@ def test_ask_stream_and_open_a_citation(page, server, shots):
 
 def test_hostile_model_output_renders_inert(page):
     pg = page.page
+    pg.evaluate("""() => { window.__dangerous = [];
+        new MutationObserver(muts => { for (const m of muts) for (const n of m.addedNodes) {
+            const els = n.querySelectorAll ? [n, ...n.querySelectorAll('*')] : [];
+            for (const e of els) if (['IMG', 'SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(e.tagName)
+                                     && e.closest('#nr-transcript, #nr-sources')) window.__dangerous.push(e.outerHTML);
+        } }).observe(document.body, {childList: true, subtree: true}); }""")
     page.ask(QUESTION)
+    assert pg.evaluate("window.__dangerous") == []          # not even for a moment while the draft streamed
+    assert "<script>window." in pg.inner_text("#nr-transcript")   # the markup is shown as text
     pg.wait_for_timeout(500)
     assert pg.evaluate("typeof window.__pwned") == "undefined"
     for region in ("#nr-transcript", "#nr-sources"):
