@@ -161,7 +161,7 @@ def test_follow_up_keeps_each_answers_sources(page):
     assert page.errors == []
 
 
-def test_feedback_references_and_download(page, server):
+def test_feedback_references_and_download(page, server, shots):
     pg = page.page
     page.ask(QUESTION)
     pg.click("#nr-up")
@@ -173,6 +173,7 @@ def test_feedback_references_and_download(page, server):
     apa = pg.locator("#nr-apa textarea")
     apa.wait_for(state="visible")
     assert apa.input_value().strip() and pg.locator("#nr-mla textarea").input_value().strip()
+    pg.screenshot(path=str(shots / "08-feedback-references-laptop.png"), full_page=True)
     with pg.expect_download() as info:
         pg.click("#nr-download")
     text = open(info.value.path(), encoding="utf-8").read()
