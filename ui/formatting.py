@@ -232,7 +232,8 @@ def citation_card(turn: int, marker: int, citations: Sequence[Citation], article
         f'<summary><span class="nr-src-n">[{marker}]</span> {_title_html(title, derived, first.doc_id)}'
         f'<span class="nr-src-meta">{meta}</span></summary>'
         f'<div class="nr-src-body">{body}'
-        f'<div class="nr-src-foot">Article <code>{esc(first.doc_id)}</code>{link}</div></div></details>'
+        f'<div class="nr-src-foot">Article <code>{esc(first.doc_id)}</code>{link}'
+        f'<a class="nr-back" href="#nr-transcript">↑ back to the answer</a></div></div></details>'
     )
 
 

@@ -204,6 +204,10 @@ def test_phone_width_layout(browser, server, shots):
         pg.wait_for_timeout(600)
         pg.screenshot(path=str(shots / "07-source-opened-phone.png"))
         assert pg.evaluate("document.documentElement.scrollWidth") <= 392   # no sideways scrolling
+        pg.click(".nr-source.nr-focus .nr-back")
+        pg.wait_for_timeout(600)
+        top = pg.evaluate("document.querySelector('#nr-transcript').getBoundingClientRect().top")
+        assert -2 <= top < 844                                               # back at the answer (sub-pixel scroll)
         assert p.errors == []
     finally:
         p.close()
