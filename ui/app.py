@@ -455,6 +455,11 @@ def about_html(settings: Settings) -> str:
 
 # --------------------------------------------------------------------------- launch
 
+# Outside Gradio's CSS scoping (which only reaches inside .contain): narrower page margins on phones.
+HEAD = ("<style>@media (max-width: 640px) { .gradio-container .main.app "
+        "{ padding-left: .5rem !important; padding-right: .5rem !important; } }</style>")
+
+
 def load_css() -> str:
     return (STATIC_DIR / "app.css").read_text(encoding="utf-8")
 
@@ -483,5 +488,5 @@ def launch(app: gr.Blocks, settings: Settings, *, host: str | None = None, port:
         share=False, show_error=False, enable_monitoring=False, mcp_server=False, ssr_mode=False, pwa=False,
         allowed_paths=[], blocked_paths=blocked_paths(settings, config_path), footer_links=["api"],
         prevent_thread_lock=prevent_thread_lock, quiet=quiet, inbrowser=False,
-        max_file_size="1mb", theme=theme(), css=load_css(),
+        max_file_size="1mb", theme=theme(), css=load_css(), head=HEAD,
     )
