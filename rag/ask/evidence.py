@@ -109,12 +109,15 @@ def candidate_sentences(retrieved: Sequence[Scored], index: SentenceIndex) -> li
     return list(seen.values())
 
 
-def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], idf: lx.Idf) -> float:
-    """IDF-weighted share of the question's content stems found (stem/prefix match) among ``stems``."""
-    if not terms.content:
-        return 0.0
+def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], idf: lx.Idf,
+                     names: bool = True) -> float:
+    """IDF-weighted share of the question's content stems found (stem/prefix match) among ``stems``
+    (``names=False``: only the words that are not names, i.e. what the question asks about them)."""
+    content = terms.content if names else tuple(t for t in terms.content if t not in terms.names)
+    if not content:
+        return 1.0 if not names else 0.0
     total = covered = 0.0
-    for t in terms.content:
+    for t in content:
         w = max(idf(t), 0.1)
         total += w
         if lx.covered(t, stems):
@@ -122,14 +125,20 @@ def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], 
     return covered / total if total else 0.0
 
 
-def kind_fit(kind: str, text: str) -> bool:
-    """Does a sentence hold the kind of thing the question asks for?"""
+def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> bool:
+    """Does a sentence hold the kind of thing the question asks for, beyond what the question itself says?
+    count: a quantity (not a bare year); when: a date expression; who: a name the question does not name."""
     if kind == "count":
-        return bool(lx.numbers(text))
+        found = lx.quantity_numbers(text)
+        return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
         return lx.has_date_expression(text)
     if kind == "who":
-        return bool(lx.names(text)) or bool(lx.names("X " + text))
+        asked = (terms.names | set(terms.content)) if terms is not None else set()
+        for name in lx.person_like_names(text):
+            if any(not lx.covered(lx.stem(lx.fold(w)), asked) for w in name.split()):
+                return True
+        return False
     return True
 
 
@@ -144,10 +153,14 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
         s.lexical = lexical_coverage(terms, s.stems, idf)
         bonus = 0.0
         if terms.kind != "other":
-            bonus = 0.08 if kind_fit(terms.kind, s.text) else -0.12
+            bonus = 0.08 if kind_fit(terms.kind, s.text, terms) else -0.12
         if terms.numbers and lx.hard_numbers(s.text) & set(terms.numbers):
             bonus += 0.05
-        s.score = 0.45 * s.dense + 0.55 * s.lexical + bonus - 0.01 * s.chunk_rank
+        if terms.months and lx.months(s.text) & set(terms.months):
+            bonus += 0.05
+        if len(lx.words(s.text)) < 6:
+            bonus -= 0.15           # fragments ("Lopez Obrador said.") are poor evidence
+        s.score = 0.45 * s.dense + 0.55 * s.lexical + bonus - 0.004 * s.chunk_rank
     return sorted(sentences, key=lambda s: s.score, reverse=True)
 
 

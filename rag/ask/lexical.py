@@ -50,6 +50,7 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr prof sr jr st rev gov sen rep gen col l
 
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d[\d,]*(?:\.\d+)?")
+_ATTRIBUTION = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|told|asked|added|wrote)\b[^.!?]{0,60}[.!?]")
 _MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 
 
@@ -83,6 +84,8 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
             nxt = p_text[end:].lstrip()
             if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘("):
                 continue
+            if m.group().rstrip("\"'”’)]")[-1:] in "?!" and m.group()[-1:] in "\"'”’" and _ATTRIBUTION.match(nxt):
+                continue  # “... a visa program?” Lopez Obrador said.
             word = re.search(r"([A-Za-z.]+)\.?$", p_text[cut:m.start() + 1])
             token = (word.group(1) if word else "").lower().rstrip(".")
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
@@ -187,6 +190,62 @@ def hard_numbers(text: str) -> set[float]:
     return out
 
 
+def quantity_numbers(text: str) -> set[float]:
+    """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name."""
+    text = _MARKER.sub(" ", text)
+    out: set[float] = set()
+    for m in _NUM.finditer(text):
+        raw, unit = m.group(1), (m.group(2) or "").lower()
+        value = float(raw.replace(",", ""))
+        if not unit and "," not in raw and 1900 <= value <= 2100:
+            continue
+        before = text[max(0, m.start() - 6):m.start()].strip().lower().rstrip(".")
+        if not unit and value <= 31 and (before[-3:] in MONTH_ABBR or before in MONTHS):
+            continue
+        out.add(value * SCALES[unit] if unit in SCALES else value)
+    for w in words(text):
+        f = fold(w)
+        if f in NUMBER_WORDS and f not in {"once", "one"}:
+            out.add(float(NUMBER_WORDS[f]))
+    return out
+
+
+def is_year(value: float) -> bool:
+    return 1900 <= value <= 2100 and value == int(value)
+
+
+def years_of(published: str | None) -> set[float]:
+    """Years an article can speak of without writing them: its publication year and the one before
+    ("in March" in a May 2024 article is March 2024; "last year" in it is 2023)."""
+    m = re.match(r"^(\d{4})", published or "")
+    return {float(m.group(1)), float(m.group(1)) - 1} if m else set()
+
+
+def supports_numbers(wanted: Iterable[float], text: str, published: str | None = None) -> bool:
+    """Every number of ``wanted`` appears in ``text``; a year may instead be implied by the article date
+    (``years_of``), but only when the text names no year of its own ("11 flights in 2023" is not about 2024)."""
+    have = numbers(text)
+    own_years = {n for n in hard_numbers(text) if is_year(n)}
+    for n in wanted:
+        if number_supported(n, have):
+            continue
+        if is_year(n) and not own_years and n in years_of(published):
+            continue
+        return False
+    return True
+
+
+def supports_months(wanted: Iterable[int], text: str, published: str | None = None) -> bool:
+    """Every month of ``wanted`` is named in ``text``, or implied by the article date when the text names none."""
+    have = months(text)
+    m = re.match(r"^\d{4}-(\d{2})", published or "")
+    for month in wanted:
+        if month in have or (not have and m and int(m.group(1)) == month):
+            continue
+        return False
+    return True
+
+
 def number_supported(value: float, evidence_numbers: set[float]) -> bool:
     return any(abs(value - e) <= 1e-6 * max(1.0, abs(e)) for e in evidence_numbers)
 
@@ -196,6 +255,7 @@ def number_supported(value: float, evidence_numbers: set[float]) -> bool:
 def names(text: str) -> set[str]:
     """Folded capitalised words and acronyms that are not the first word of a sentence or question words."""
     text = re.sub(r"\bU\.S\.(?:A\.)?", "US", strip_markers(text))
+    text = re.sub(r"\bUnited States\b", "US", text)
     out: set[str] = set()
     for sent in split_sentences(text):
         toks = list(_WORD.finditer(sent.text))
@@ -209,7 +269,23 @@ def names(text: str) -> set[str]:
                     continue
             if i == 0 and not (w.isupper() and len(w) > 1):
                 continue
-            out.add(stem(f))
+            alias = ALIASES.get(f, f)
+            out.update(stem(a) for a in alias.split())
+    return out
+
+
+_PERSON = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr|Rev|Gov|Sen|Rep|Gen)\.\s+)?[A-Z][a-z\u00C0-\u024F'’-]+"
+                     r"(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z\u00C0-\u024F'’-]+)+")
+
+
+def person_like_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words ("Santiago Rodriguez", "Rev. Javier Calvillo", "Greg Abbott")."""
+    out = []
+    for m in _PERSON.finditer(strip_markers(text)):
+        ws = [w for w in m.group().split() if fold(w).rstrip(".") not in MONTHS and fold(w) not in WEEKDAYS
+              and fold(w) not in QUESTION_WORDS and fold(w) not in STOPWORDS]
+        if len(ws) >= 2:
+            out.append(" ".join(ws))
     return out
 
 
@@ -247,7 +323,7 @@ class QuestionTerms:
 def question_kind(question: str) -> str:
     q = fold(question)
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
-                 r"\bhow large\b|\bhow big\b", q):
+                 r"\bhow (large|big|long|far|old|often)\b", q):
         return "count"
     if re.search(r"\b(when|what (year|month|day|date))\b", q):
         return "when"

@@ -25,7 +25,7 @@ from rag.ask import lexical as lx
 from rag.ask.cite import is_no_answer, make_citation, parse_draft, render_sentence
 from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
 from rag.ask.evidence import Sentence, SentenceIndex, Source, build_sources, candidate_sentences, rank_sentences
-from rag.ask.extractive import best_sentence
+from rag.ask.extractive import best_sentences
 from rag.ask.generate import complete, stream_draft
 from rag.ask.prompt import answer_messages, condense_messages
 from rag.ask.references import format_references
@@ -36,6 +36,7 @@ from rag.errors import BackendError, QuestionError
 from rag.types import Answer, Citation, Scored, StreamEvent
 
 REFUSAL = "The articles in this collection do not say."
+CANDIDATE_PASSAGES = 16    # passages whose sentences compete as evidence
 MAX_SOURCES = 4            # sources shown to the model (short prompts: the local model prefills ~100 tok/s)
 MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
 TRUST_MODEL_REFUSAL = False  # the gate decides; a model's NO_ANSWER on a question the gate passed -> extractive
@@ -129,7 +130,10 @@ class Answerer:
         with self._warm_lock:
             self._get_idf()
             if self.embedder is not None:
-                self._index.vectors(["warm up"])
+                # a small collection: embed every sentence now, so the first question does not pay for it
+                articles = self.retriever.articles()
+                texts = [sp.text for a in articles for _, sp in self._index.article_sentences(a.doc_id)]
+                self._index.vectors(texts[:5000] or ["warm up"])
             load = getattr(self.llm, "load", None)
             if callable(load):
                 load()
@@ -170,7 +174,10 @@ class Answerer:
         yield StreamEvent("status", "Searching the articles…")
         t = time.perf_counter()
         idf = self._get_idf()
-        run.retrieved = list(self.retriever.retrieve(standalone, k=self.settings.retrieval.k))
+        # sentences are ranked over a wider pool than retrieval.k: a passage holding the answer in one long
+        # sentence among many can rank low as a whole (the sentence ranking below decides)
+        k = max(self.settings.retrieval.k, CANDIDATE_PASSAGES)
+        run.retrieved = list(self.retriever.retrieve(standalone, k=k))
         candidates = candidate_sentences(run.retrieved, self._index)
         run.ranked = rank_sentences(standalone, run.terms, candidates, self._index, idf)
         decision = gate(run.terms, run.ranked, self._index, idf)
@@ -258,11 +265,12 @@ class Answerer:
         return self._compose(run, pieces, unsupported, mode)
 
     def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "") -> Answer:
-        s = best_sentence(run.terms, run.ranked, self._index, self._get_idf())
-        if s is None:
+        chosen = best_sentences(run.terms, run.ranked, self._index, self._get_idf())
+        if not chosen:
             return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
-        src = Source(number=1, chunk=s.chunk, sentences=[s], score=s.score)
-        return self._compose(run, [(s.text, [(src, s)])], unsupported or [], mode)
+        pieces = [(s.text, [(Source(number=i, chunk=s.chunk, sentences=[s], score=s.score), s)])
+                  for i, s in enumerate(chosen, start=1)]
+        return self._compose(run, pieces, unsupported or [], mode)
 
     def _compose(self, run: _Run, pieces: list[tuple[str, list[tuple[Source, Sentence]]]],
                  unsupported: list[str], mode: str) -> Answer:

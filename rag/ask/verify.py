@@ -49,12 +49,11 @@ def _vocab(text: str) -> set[str]:
     return {lx.stem(w) for w in lx.words(lx.normalise_aliases(text))}
 
 
-def fact_problems(sentence: str, evidence: str) -> list[str]:
+def fact_problems(sentence: str, evidence: str, published: str | None = None) -> list[str]:
     """Numbers, months and names of ``sentence`` missing from ``evidence`` (empty when all are there)."""
     problems = []
-    ev_numbers = lx.numbers(evidence)
     for value in lx.hard_numbers(sentence):
-        if not lx.number_supported(value, ev_numbers):
+        if not lx.supports_numbers([value], evidence, published):
             problems.append(f"number {value:g}")
     missing_months = lx.months(sentence) - lx.months(evidence)
     problems += [f"month {m}" for m in sorted(missing_months)]
@@ -83,9 +82,8 @@ def support_score(sentence: str, source: Source, index: SentenceIndex) -> tuple[
 
 
 def check(sentence: str, source: Source, index: SentenceIndex, threshold: float) -> Check:
-    evidence = source.text + " " + " ".join(x for x in (source.chunk.title, source.chunk.outlet,
-                                                          source.chunk.published) if x)
-    problems = fact_problems(sentence, evidence)
+    evidence = source.text + " " + " ".join(x for x in (source.chunk.title, source.chunk.outlet) if x)
+    problems = fact_problems(sentence, evidence, source.chunk.published)
     score, quote = support_score(sentence, source, index)
     if problems:
         return Check(False, score, quote, "not in the cited source: " + ", ".join(problems))
@@ -134,7 +132,7 @@ def addresses_question(terms: lx.QuestionTerms, kept: list[VerifiedSentence], id
     if not kept:
         return False
     text = " ".join(v.text for v in kept)
-    if not kind_fit(terms.kind, text):
+    if not kind_fit(terms.kind, text, terms):
         return False
     stems: set[str] = set()
     for v in kept:
@@ -197,7 +195,7 @@ def find_conflict(terms: lx.QuestionTerms, answer_quotes: list[Sentence], ranked
             continue
         if terms.months and not terms.months <= lx.months(s.text):
             continue
-        if terms.numbers and not all(lx.number_supported(n, lx.numbers(s.text)) for n in terms.numbers):
+        if terms.numbers and not lx.supports_numbers(terms.numbers, s.text, s.chunk.published):
             continue
         for unit, values in quantities(s.text).items():
             if unit in answer_qty and not values & answer_qty[unit]:
