@@ -83,7 +83,7 @@ class RetrievalSettings(_Section):
 
 class LLMSettings(_Section):
     provider: Literal["local", "ollama", "openai", "extractive", "fake"] = Field(
-        "local", description="local: bundled Qwen2.5-Coder-0.5B-Instruct GGUF via transformers; ollama; openai: any "
+        "extractive", description="Default extractive: it scored higher than the local model on the seed questions (see README). local: bundled Qwen2.5-Coder-0.5B-Instruct GGUF via transformers; ollama; openai: any "
         "OpenAI-compatible server; extractive: no model, quotes the best sentences; fake: scripted, for tests.")
     model: str | None = Field(None, description="Model name for ollama/openai (e.g. llama3.1:8b, gpt-4o-mini).")
     base_url: str | None = Field(None, description="Server URL for ollama (default http://localhost:11434) or openai-compatible servers.")

@@ -1,0 +1,73 @@
+"""`newsrag ask "question" [--json] [--history FILE]`: answer one question from the indexed articles."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rag.errors import NewsragError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("question", help="the question, in quotes")
+    parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    parser.add_argument("--history", type=Path,
+                        help='JSON file with the conversation so far: [{"role": "user"|"assistant", "content": "..."}]')
+
+
+def _read_history(path: Path | None) -> list[dict] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise NewsragError(f"cannot read the history file {path}: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise NewsragError(f"the history file {path} is not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+    return data
+
+
+def render_text(answer) -> str:
+    lines = [answer.answer, ""]
+    if answer.standalone_question != answer.question:
+        lines.insert(0, f"(understood as: {answer.standalone_question})\n")
+    if answer.unsupported_sentences:
+        lines.append("Removed, not supported by the articles:")
+        lines += [f"  ! {s}" for s in answer.unsupported_sentences]
+        lines.append("")
+    if answer.citations:
+        lines.append("Sources:")
+        for c in answer.citations:
+            title = c.title or c.doc_id
+            if c.title_derived:
+                title += " (title derived from the text)"
+            meta = ", ".join(x for x in (c.outlet or "outlet unknown", c.published or "date unknown") if x)
+            lines.append(f"  [{c.marker}] {title} ({meta}) [{c.doc_id}, chars {c.start}-{c.end}]")
+            lines.append(f"      \u201c{c.quote}\u201d")
+            if c.url:
+                lines.append(f"      {c.url}")
+        lines.append("")
+        lines.append("References (APA):")
+        lines += [f"  {r}" for r in answer.references.get("apa", [])]
+        lines.append("References (MLA):")
+        lines += [f"  {r}" for r in answer.references.get("mla", [])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def run(args, settings) -> int:
+    from rag.ask.pipeline import Answerer, validate_history, validate_question
+
+    try:
+        validate_question(args.question, settings)      # before loading anything
+        history = validate_history(_read_history(args.history))
+        answerer = Answerer.from_settings(settings)
+        answer = answerer.ask(args.question, history=history)
+    except NewsragError as exc:
+        print(f"newsrag: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        sys.stdout.write(render_text(answer))
+    return 0
