@@ -30,7 +30,8 @@ from rag.ask.generate import complete, stream_draft
 from rag.ask.prompt import answer_messages, condense_messages
 from rag.ask.references import format_references
 from rag.ask.rerank import gate
-from rag.ask.verify import DEFAULT_SUPPORT_THRESHOLD, addresses_question, find_conflict, verify_sentences
+from rag.ask.verify import (DEFAULT_SUPPORT_THRESHOLD, addresses_question, disagreement, find_conflict,
+                            verify_sentences)
 from rag.config import Settings
 from rag.errors import BackendError, QuestionError
 from rag.types import Answer, Citation, Scored, StreamEvent
@@ -231,7 +232,7 @@ class Answerer:
     def _condense(self, question: str, history: list[dict]) -> str:
         if self.llm is not None:
             try:
-                if self.ready or getattr(self.llm, "loaded", None) is None:
+                if getattr(self.llm, "loaded", True):
                     text = complete(self.llm, condense_messages(question, history, self.settings.paths.prompts_dir),
                                     self.settings)
                     rewritten = usable_rewrite(text, question)
@@ -287,15 +288,23 @@ class Answerer:
 
         sentences = []
         quotes: list[Sentence] = []
+        marked: list[tuple[int, Sentence]] = []
         for text, support in pieces:
             markers = [marker_for(src, q) for src, q in support]
             quotes += [q for _, q in support]
+            marked += list(zip(markers, [q for _, q in support]))
             sentences.append(render_sentence(text, markers))
-        conflict = find_conflict(run.terms, quotes, run.ranked, self._get_idf())
-        if conflict is not None:
-            other = conflict.other
-            m = marker_for(Source(number=0, chunk=other.chunk, sentences=[other], score=other.score), other)
-            sentences.append(render_sentence(f"Another article gives a different figure: \u201c{other.text.rstrip('.')}\u201d", [m]))
+        # conflicting figures: between the answer's own quotes, or with an equally relevant other article
+        note = disagreement(run.terms, marked)
+        if note is None:
+            conflict = find_conflict(run.terms, quotes, run.ranked, self._get_idf())
+            if conflict is not None:
+                other = conflict.other
+                m = marker_for(Source(number=0, chunk=other.chunk, sentences=[other], score=other.score), other)
+                sentences.append(render_sentence(
+                    f"Another article gives a different figure: \u201c{other.text.rstrip('.')}\u201d", [m]))
+        else:
+            sentences.append(note)
         return Answer(question=run.question, standalone_question=run.standalone, answer=" ".join(sentences),
                       abstained=False, citations=citations, unsupported_sentences=list(unsupported),
                       references=format_references(citations), retrieved=run.retrieved, mode=mode)

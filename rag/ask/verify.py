@@ -201,3 +201,26 @@ def find_conflict(terms: lx.QuestionTerms, answer_quotes: list[Sentence], ranked
             if unit in answer_qty and not values & answer_qty[unit]:
                 return Conflict(other=s, unit=unit, values=(min(answer_qty[unit]), min(values)))
     return None
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def disagreement(terms: lx.QuestionTerms, cited: list[tuple[int, Sentence]]) -> str | None:
+    """When quotes from different articles give different figures for the same thing (same unit noun),
+    a sentence saying so with both markers, e.g. "The articles give different figures: 250,000 migrants [1]
+    versus 302,000 migrants [2]."; None otherwise (only for "how many/much" questions)."""
+    if terms.kind != "count":
+        return None
+    seen: list[tuple[int, str, dict[str, set[float]]]] = [(m, q.doc_id, quantities(q.text)) for m, q in cited]
+    for i, (m1, d1, q1) in enumerate(seen):
+        for m2, d2, q2 in seen[i + 1:]:
+            if d1 == d2:
+                continue
+            for unit in q1.keys() & q2.keys():
+                if not q1[unit] & q2[unit]:
+                    a, b = min(q1[unit]), min(q2[unit])
+                    return (f"The articles give different figures: {_fmt(a)} {unit}s [{m1}] versus "
+                            f"{_fmt(b)} {unit}s [{m2}].")
+    return None
