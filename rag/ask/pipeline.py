@@ -199,13 +199,13 @@ class Answerer:
         # prompt + generate (streamed)
         sources = build_sources(run.ranked, self._index, MAX_SOURCES)
         messages = answer_messages(standalone, sources, self.settings.paths.prompts_dir)
-        if not self.ready:
-            yield StreamEvent("status", "Loading the language model (first question only)…")
-            self.warmup()
-        yield StreamEvent("status", "Writing the answer…")
         t = time.perf_counter()
         draft = ""
         try:
+            if not self.ready:
+                yield StreamEvent("status", "Loading the language model (first question only)…")
+                self.warmup()
+            yield StreamEvent("status", "Writing the answer…")
             for piece in stream_draft(self.llm, messages, self.settings):
                 draft += piece
                 yield StreamEvent("token", piece)
