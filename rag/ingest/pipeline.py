@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.backends.bm25 import sync_bm25
+import numpy as np
+
+from rag.backends.bm25 import bm25_text, sync_bm25
 from rag.backends.embeddings import Embedder, count_tokens_many, make_embedder
 from rag.backends.store import ChromaStore, article_metadata
 from rag.ingest.chunk import ChunkPlan, chunk_article
@@ -233,12 +235,21 @@ def _store_group(group: list[tuple[Article, list[ChunkPlan]]], hashes: dict[str,
     stale_meta = [(p, a) for p, a in plans
                   if p.chunk.chunk_id in existing and existing[p.chunk.chunk_id] != _stored(chunk_metadata(p, a))]
     if missing:
-        t0 = time.perf_counter()
-        vectors = embedder.embed([p.embed_text for p, _ in missing])
-        report.embed_seconds += time.perf_counter() - t0
+        # an edit shifts the offsets (and so the ids) of later passages whose text did not change:
+        # their vectors are reused from the article's stored chunks, not computed again
+        reusable = _stored_vectors(store, {a.doc_id for p, a in missing}, {p.embed_text for p, _ in missing})
+        vectors = np.zeros((len(missing), embedder.dim), dtype=np.float32)
+        to_embed = [i for i, (p, _) in enumerate(missing) if p.embed_text not in reusable]
+        for i, (p, _) in enumerate(missing):
+            if p.embed_text in reusable:
+                vectors[i] = reusable[p.embed_text]
+        if to_embed:
+            t0 = time.perf_counter()
+            vectors[to_embed] = embedder.embed([missing[i][0].embed_text for i in to_embed])
+            report.embed_seconds += time.perf_counter() - t0
         store.upsert_chunks([p.chunk.chunk_id for p, _ in missing], vectors, [p.chunk.text for p, _ in missing],
                             [chunk_metadata(p, a) for p, a in missing])
-        report.embedded += len(missing)
+        report.embedded += len(to_embed)
     if stale_meta:
         store.update_chunk_metadata([p.chunk.chunk_id for p, _ in stale_meta],
                                     [chunk_metadata(p, a) for p, a in stale_meta])
@@ -252,6 +263,20 @@ def _store_group(group: list[tuple[Article, list[ChunkPlan]]], hashes: dict[str,
         finished.append((article.doc_id, article.text,
                          article_metadata(article, index_hash=hashes[article.doc_id], status="ok", n_chunks=len(ps))))
     store.put_articles(finished)
+
+
+def _stored_vectors(store: ChromaStore, doc_ids: set[str], wanted: set[str]) -> dict[str, Any]:
+    """embed text -> stored vector, for chunks of ``doc_ids`` already in the index whose text is wanted."""
+    out: dict[str, Any] = {}
+    for doc_id in sorted(doc_ids):
+        old_ids = store.chunk_ids_of(doc_id)
+        if not old_ids:
+            continue
+        for item in store.get_chunks(old_ids, embeddings=True).values():
+            text = bm25_text(item["text"] or "", item["metadata"])
+            if text in wanted:
+                out[text] = item["embedding"]
+    return out
 
 
 def _stored(meta: dict[str, Any]) -> dict[str, Any]:
