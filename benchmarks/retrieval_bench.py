@@ -35,6 +35,7 @@ from rag.backends.bm25 import sync_bm25  # noqa: E402
 from rag.backends.embeddings import make_embedder  # noqa: E402
 from rag.backends.store import ChromaStore  # noqa: E402
 from rag.config import REPO_ROOT, load_settings  # noqa: E402
+from rag.ingest.pipeline import published_range  # noqa: E402
 
 CHUNKS_PER_ARTICLE = 20
 OUTLETS = ["NBC News", "Border Report", "Reuters", "AP", None]
@@ -70,8 +71,9 @@ def build_index(settings, model_name: str, dim: int, n_chunks: int, rng: random.
             text = " ".join(sentences)
             ids.append(f"c{i:07d}")
             docs.append(text)
+            lo, hi = published_range(_date(doc))
             metas.append({"doc_id": doc, "start": 0, "end": len(text), "title": f"Synthetic article {doc}",
-                          "outlet": _outlet(doc), "published": _date(doc)})
+                          "outlet": _outlet(doc), "published": _date(doc), "pub_lo": lo, "pub_hi": hi})
         vecs = nprng.standard_normal((len(ids), dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         store.upsert_chunks(ids, vecs, docs, metas)

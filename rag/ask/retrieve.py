@@ -151,6 +151,23 @@ class Retriever:
             keep.append(doc_id)
         return sorted(keep)
 
+    def _where(self, allowed: list[str] | None, *, outlet: str | None, published_from: str | None,
+               published_to: str | None) -> dict | None:
+        """The Chroma filter for the dense search: on chunk metadata (outlet, pub_lo/pub_hi), not a long id list."""
+        if allowed is None:
+            return None
+        if len(allowed) <= 20:
+            return {"doc_id": {"$in": allowed}} if len(allowed) > 1 else {"doc_id": allowed[0]}
+        clauses: list[dict] = []
+        if outlet:
+            outlets = sorted({str(self._records[d].metadata.get("outlet")) for d in allowed})
+            clauses.append({"outlet": {"$in": outlets}} if len(outlets) > 1 else {"outlet": outlets[0]})
+        if published_from:
+            clauses.append({"pub_hi": {"$gte": int(date_bounds(published_from)[0].replace("-", ""))}})
+        if published_to:
+            clauses.append({"pub_lo": {"$lte": int(date_bounds(published_to)[1].replace("-", ""))}})
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
     def retrieve(self, query: str, k: int | None = None, *, outlet: str | None = None,
                  published_from: str | None = None, published_to: str | None = None) -> list[Scored]:
         """The ``k`` best passages for ``query``, best first (empty when nothing is indexed or matches)."""
@@ -163,23 +180,27 @@ class Retriever:
         allowed = self.filter_doc_ids(outlet=outlet, published_from=published_from, published_to=published_to)
         if allowed is not None and not allowed:
             return []
+        where = self._where(allowed, outlet=outlet, published_from=published_from, published_to=published_to)
         bm25 = self._bm25
         n_cand = max(cfg.candidates, k)
         qvec = self.embedder.embed([query])[0]
         try:
-            found = self.store.query(qvec, n_cand, allowed)
+            found = self.store.search(qvec, n_cand, where)
         except Exception as first:  # chromadb raises its own types; a stale in-process copy is the usual cause
             try:
                 self.refresh(force=True)
-                found = self.store.query(qvec, n_cand, allowed)
+                found = self.store.search(qvec, n_cand, where)
             except Exception as exc:
                 raise BackendError(f"the vector index in {self.store.location} could not be searched ({exc}). "
                                    "Restart this process; if the error stays, rebuild the index with "
                                    "`newsrag ingest --rebuild`") from first
             bm25 = self._bm25
         records = self._records
+        allowed_set = set(allowed) if allowed is not None else None
         # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
-        dense = [(cid, cos) for cid, cos, doc in found if doc in records]
+        dense_hits = {h["id"]: h for h in found if h["metadata"].get("doc_id") in records
+                      and (allowed_set is None or h["metadata"].get("doc_id") in allowed_set)}
+        dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
         sparse = bm25.top(query, n_cand, allowed)
 
         fused: dict[str, float] = {}
@@ -191,14 +212,18 @@ class Retriever:
         bm25_scores = dict(sparse)
         dense_scores = dict(dense)
         top = sorted(fused, key=lambda c: (-fused[c], -dense_scores.get(c, -1.0), c))[:k]
-        stored = self.store.get_chunks(top, embeddings=True)
+        # passages found by BM25 alone: fetch them, with their vectors for the relevance score
+        fetched = self.store.get_chunks([c for c in top if c not in dense_hits], embeddings=True)
         out: list[Scored] = []
         for cid in top:
-            item = stored.get(cid)
-            if item is None:          # deleted by a concurrent ingest
+            if cid in dense_hits:
+                item, cos = dense_hits[cid], dense_hits[cid]["cosine"]
+            elif cid in fetched:
+                item = fetched[cid]
+                cos = float(np.dot(item["embedding"], qvec))
+            else:                     # deleted by a concurrent ingest
                 continue
             meta = item["metadata"]
-            cos = float(np.dot(item["embedding"], qvec))
             chunk = Chunk(chunk_id=cid, doc_id=meta["doc_id"], text=item["text"], start=int(meta["start"]),
                           end=int(meta["end"]), title=meta.get("title"), title_derived=bool(meta.get("title_derived")),
                           outlet=meta.get("outlet"), published=meta.get("published"), url=meta.get("url"))

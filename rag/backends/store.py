@@ -221,20 +221,25 @@ class ChromaStore:
             yield ids, docs, [dict(m or {}) for m in got["metadatas"]]
             offset += len(ids)
 
-    def query(self, embedding: np.ndarray, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Nearest chunks: (chunk_id, cosine similarity, doc_id), best first."""
-        total = self.count_chunks()
-        if total == 0 or n <= 0:
-            return []
+    def query(self, embedding: np.ndarray, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float, str]]:
+        """Nearest chunks: (chunk_id, cosine similarity, doc_id), best first, optionally only of ``doc_ids``."""
         where = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
             where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
-        got = self.chunks.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-                                n_results=min(n, total), where=where, include=["distances", "metadatas"])
-        return [(cid, 1.0 - float(d), str((m or {}).get("doc_id")))
-                for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])]
+        return [(h["id"], h["cosine"], str(h["metadata"].get("doc_id"))) for h in self.search(embedding, n, where)]
+
+    def search(self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Nearest chunks with their text and metadata: [{"id", "cosine", "text", "metadata"}], best first.
+
+        ``where`` is a Chroma metadata filter on the chunk fields (doc_id, outlet, pub_lo, pub_hi, ...)."""
+        if n <= 0:
+            return []
+        got = self.chunks.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=n, where=where,
+                                include=["distances", "metadatas", "documents"])
+        return [{"id": cid, "cosine": 1.0 - float(d), "text": doc, "metadata": dict(m or {})}
+                for cid, d, doc, m in zip(got["ids"][0], got["distances"][0], got["documents"][0], got["metadatas"][0])]
 
     def get_chunks(self, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict[str, Any]]:
         """id -> {"text", "metadata", ["embedding"]} for the given ids (missing ids are absent)."""

@@ -36,7 +36,7 @@ from rag.types import Article
 if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2          # 2: chunks carry pub_lo/pub_hi for date filters
 
 
 @dataclass
@@ -87,8 +87,24 @@ def index_hash(article: Article, model_name: str, settings: "Settings") -> str:
 
 def chunk_metadata(plan: ChunkPlan, article: Article) -> dict[str, Any]:
     c = plan.chunk
+    lo, hi = published_range(c.published)
     return {"doc_id": c.doc_id, "start": c.start, "end": c.end, "title": c.title, "title_derived": c.title_derived,
-            "outlet": c.outlet, "published": c.published, "url": c.url, "article_hash": article.content_hash}
+            "outlet": c.outlet, "published": c.published, "url": c.url, "article_hash": article.content_hash,
+            "pub_lo": lo, "pub_hi": hi}
+
+
+def published_range(published: str | None) -> tuple[int | None, int | None]:
+    """"2024-05" -> (20240501, 20240531): the days a partial date covers, as numbers Chroma can compare."""
+    if not published:
+        return None, None
+    from rag.ask.retrieve import date_bounds
+    from rag.errors import QuestionError
+
+    try:
+        lo, hi = date_bounds(published)
+    except QuestionError:
+        return None, None
+    return int(lo.replace("-", "")), int(hi.replace("-", ""))
 
 
 def load_articles(paths: Sequence[Path | str], settings: "Settings",
