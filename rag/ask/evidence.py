@@ -150,7 +150,8 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
     vecs = index.vectors([question] + [s.text for s in sentences])
     for i, s in enumerate(sentences):
         s.dense = float(vecs[0] @ vecs[i + 1]) if vecs is not None else 0.0
-        s.lexical = lexical_coverage(terms, s.stems, idf)
+        # names pick the article; the other words (what is asked about them) pick the sentence
+        s.lexical = 0.5 * lexical_coverage(terms, s.stems, idf) + 0.5 * lexical_coverage(terms, s.stems, idf, names=False)
         bonus = 0.0
         if terms.kind != "other":
             bonus = 0.08 if kind_fit(terms.kind, s.text, terms) else -0.12
