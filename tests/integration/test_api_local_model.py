@@ -1,5 +1,4 @@
-"""One API test against `newsrag serve` with the default settings: the bundled embedding model and the
-default local LLM (Qwen2.5-Coder-0.5B GGUF), loaded in the background while the server already runs."""
+"""One API test against `newsrag serve` with the bundled embedding model and the local LLM (Qwen2.5-Coder-0.5B GGUF), loaded in the background while the server already runs."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve-local")
-    srv = Server(tmp, server_env(tmp, NEWSRAG_UI__RATE_LIMIT_PER_MINUTE="1000"), timeout=600)
+    srv = Server(tmp, server_env(tmp, NEWSRAG_UI__RATE_LIMIT_PER_MINUTE="1000", NEWSRAG_LLM__PROVIDER="local"), timeout=600)
     yield srv
     srv.stop()
 

@@ -14,13 +14,19 @@ def _settings(**llm):
     return load_settings(env={}, overrides={"llm": llm})
 
 
-def test_factory_matches_provider():
+def test_factory_matches_provider(monkeypatch):
+    import rag.backends.llms as llms
+
+    def _no_load(*args, **kwargs):
+        raise AssertionError("make_llm must not load the local model: it loads lazily or in the background")
+
+    monkeypatch.setattr(llms, "load_local_model", _no_load)
     assert make_llm(_settings(provider="extractive")) is None
     fake = make_llm(_settings(provider="fake", fake_responses=["one", "two"]))
     assert isinstance(fake, FakeChatModel)
     assert [fake.invoke("q").content for _ in range(3)] == ["one", "two", "one"]
     local = make_llm(_settings(provider="local", max_new_tokens=99))
-    assert isinstance(local, LocalChatModel) and local.max_new_tokens == 99 and not local.loaded
+    assert isinstance(local, LocalChatModel) and local.max_new_tokens == 99
 
 
 def test_fake_responses_from_environment():
