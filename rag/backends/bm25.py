@@ -41,7 +41,8 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
-def _fold(text: str) -> str:
+def fold_accents(text: str) -> str:
+    """Lower-case and drop combining accents ("López" -> "lopez"); ASCII text takes the fast path."""
     text = text.lower()
     if text.isascii():
         return text
@@ -62,7 +63,7 @@ def stem(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     text = _ACRONYM.sub(lambda m: m.group(1).replace(".", "") + " ", text)
     out: list[str] = []
-    for m in _TOKEN.finditer(_fold(text)):
+    for m in _TOKEN.finditer(fold_accents(text)):
         tok = m.group()
         if tok[0].isdigit():
             tok = tok.rstrip(".,")

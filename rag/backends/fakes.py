@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
+from rag.backends.bm25 import fold_accents
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset("a an and are as at be by for from has have he her his in is it its of on or that the their "
                   "they this to was were will with".split())
-
-
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def _fold(text: str) -> str:
-    text = text.lower()
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 class HashingEmbedder:
@@ -45,7 +36,7 @@ class HashingEmbedder:
         return value % self.dim, (1.0 if (value >> 63) & 1 else -1.0)
 
     def _features(self, text: str) -> list[tuple[str, float]]:
-        words = [w for w in _WORD.findall(_fold(text)) if w not in _STOP]
+        words = [w for w in _WORD.findall(fold_accents(text)) if w not in _STOP]
         feats = [(w, 1.0) for w in words]
         feats += [(f"{a} {b}", 0.5) for a, b in zip(words, words[1:])]
         return feats
