@@ -181,28 +181,28 @@ def numbers(text: str) -> set[float]:
 
 def hard_numbers(text: str) -> set[float]:
     """Numbers written with digits (the ones a sentence must not invent)."""
-    text = _MARKER.sub(" ", text)
-    out: set[float] = set()
+    return {scaled for _, _, _, scaled in _digit_numbers(_MARKER.sub(" ", text))}
+
+
+def _digit_numbers(text: str):
+    """(match, raw digits, unit, scaled value) for each number written with digits."""
     for m in _NUM.finditer(text):
         raw, unit = m.group(1), (m.group(2) or "").lower()
         value = float(raw.replace(",", ""))
-        out.add(value * SCALES[unit] if unit in SCALES else value)
-    return out
+        yield m, raw, unit, (value * SCALES[unit] if unit in SCALES else value)
 
 
 def quantity_numbers(text: str) -> set[float]:
     """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name."""
     text = _MARKER.sub(" ", text)
     out: set[float] = set()
-    for m in _NUM.finditer(text):
-        raw, unit = m.group(1), (m.group(2) or "").lower()
-        value = float(raw.replace(",", ""))
+    for m, raw, unit, value in _digit_numbers(text):
         if not unit and "," not in raw and 1900 <= value <= 2100:
             continue
         before = text[max(0, m.start() - 6):m.start()].strip().lower().rstrip(".")
         if not unit and value <= 31 and (before[-3:] in MONTH_ABBR or before in MONTHS):
             continue
-        out.add(value * SCALES[unit] if unit in SCALES else value)
+        out.add(value)
     for w in words(text):
         f = fold(w)
         if f in NUMBER_WORDS and f not in {"once", "one"}:
