@@ -29,7 +29,8 @@ from rag.ask.extractive import best_sentences
 from rag.ask.generate import complete, stream_draft
 from rag.ask.prompt import answer_messages, condense_messages
 from rag.ask.references import format_references
-from rag.ask.rerank import gate
+from rag.ask.decompose import split_question
+from rag.ask.rerank import GateDecision, gate
 from rag.ask.verify import (DEFAULT_SUPPORT_THRESHOLD, addresses_question, disagreement, find_conflict,
                             verify_sentences)
 from rag.config import Settings
@@ -77,6 +78,17 @@ def validate_history(history: Any) -> list[dict]:
 
 
 @dataclass
+class _Part:
+    """One question searched: its terms, passages, ranked sentences and the gate's decision."""
+
+    text: str
+    terms: lx.QuestionTerms
+    retrieved: list[Scored]
+    ranked: list[Sentence]
+    decision: GateDecision
+
+
+@dataclass
 class _Run:
     """Working state of one question (kept small: everything the steps hand each other)."""
 
@@ -85,6 +97,7 @@ class _Run:
     terms: lx.QuestionTerms
     retrieved: list[Scored] = field(default_factory=list)
     ranked: list[Sentence] = field(default_factory=list)
+    parts: list[_Part] = field(default_factory=list)     # several when the question asks several things
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -143,7 +156,9 @@ class Answerer:
     def _get_idf(self) -> lx.Idf:
         if self._idf is None:
             texts = []
-            for article in self.retriever.articles():
+            articles = self.retriever.articles()
+            lx.learn_corpus(a.text for a in articles)
+            for article in articles:
                 texts += [s.text for s in lx.split_sentences(article.text)]
             self._idf = lx.Idf(texts)
         return self._idf
@@ -171,22 +186,19 @@ class Answerer:
             standalone = self._condense(question, history)
         run = _Run(question=question, standalone=standalone, terms=lx.question_terms(standalone))
 
-        # retrieve + rank sentences + gate
+        # decompose + retrieve + rank sentences + gate (each part of a question that asks several things)
         yield StreamEvent("status", "Searching the articles…")
         t = time.perf_counter()
-        idf = self._get_idf()
-        # sentences are ranked over a wider pool than retrieval.k: a passage holding the answer in one long
-        # sentence among many can rank low as a whole (the sentence ranking below decides)
-        k = max(self.settings.retrieval.k, CANDIDATE_PASSAGES)
-        run.retrieved = list(self.retriever.retrieve(standalone, k=k))
-        candidates = candidate_sentences(run.retrieved, self._index)
-        run.ranked = rank_sentences(standalone, run.terms, candidates, self._index, idf)
-        decision = gate(run.terms, run.ranked, self._index, idf)
+        run.parts = [self._search(text) for text in split_question(standalone)]
+        _merge_parts(run)
         run.timings["retrieve"] = _ms(t)
         run.timings["generate"] = 0.0
         run.timings["verify"] = 0.0
-        if not decision.answerable:
-            yield self._final(run, t0, self._refusal(run, "gate: " + decision.reason))
+        refused = [p for p in run.parts if not p.decision.answerable]
+        if refused:
+            reason = "; ".join(f"{p.text} -> {p.decision.reason}" if len(run.parts) > 1 else p.decision.reason
+                               for p in refused)
+            yield self._final(run, t0, self._refusal(run, "gate: " + reason))
             return
 
         if self.llm is None:
@@ -229,6 +241,18 @@ class Answerer:
 
     # ------------------------------------------------------------------ steps
 
+    def _search(self, text: str) -> _Part:
+        """Retrieve passages for ``text``, rank their sentences as evidence and ask the gate."""
+        idf = self._get_idf()
+        terms = lx.question_terms(text)
+        # sentences are ranked over a wider pool than retrieval.k: a passage holding the answer in one long
+        # sentence among many can rank low as a whole (the sentence ranking below decides)
+        k = max(self.settings.retrieval.k, CANDIDATE_PASSAGES)
+        retrieved = list(self.retriever.retrieve(text, k=k))
+        ranked = rank_sentences(text, terms, candidate_sentences(retrieved, self._index), self._index, idf)
+        return _Part(text=text, terms=terms, retrieved=retrieved, ranked=ranked,
+                     decision=gate(terms, ranked, self._index, idf))
+
     def _condense(self, question: str, history: list[dict]) -> str:
         if self.llm is not None:
             try:
@@ -266,9 +290,16 @@ class Answerer:
         return self._compose(run, pieces, unsupported, mode)
 
     def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "") -> Answer:
-        chosen = best_sentences(run.terms, run.ranked, self._index, self._get_idf())
-        if not chosen:
-            return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
+        chosen: list[Sentence] = []
+        for part in run.parts:
+            # one sentence per part when the question asks several things, so each part is answered
+            found = best_sentences(part.terms, part.ranked, self._index, self._get_idf(),
+                                   max_sentences=2 if len(run.parts) == 1 else 1)
+            if not found:
+                return self._refusal(run, "extractive: no sentence answers " +
+                                     ("the question" if len(run.parts) == 1 else f"'{part.text}'"),
+                                     unsupported=unsupported)
+            chosen += [s for s in found if all((s.doc_id, s.start) != (c.doc_id, c.start) for c in chosen)]
         pieces = [(s.text, [(Source(number=i, chunk=s.chunk, sentences=[s], score=s.score), s)])
                   for i, s in enumerate(chosen, start=1)]
         return self._compose(run, pieces, unsupported or [], mode)
@@ -295,16 +326,17 @@ class Answerer:
             marked += list(zip(markers, [q for _, q in support]))
             sentences.append(render_sentence(text, markers))
         # conflicting figures: between the answer's own quotes, or with an equally relevant other article
-        note = disagreement(run.terms, marked)
-        if note is None:
+        # (not when the question asks several things: its parts' figures differ by design)
+        note = None if len(run.parts) > 1 else disagreement(run.terms, marked)
+        if note is not None:
+            sentences.append(note)
+        elif len(run.parts) <= 1:
             conflict = find_conflict(run.terms, quotes, run.ranked, self._get_idf())
             if conflict is not None:
                 other = conflict.other
                 m = marker_for(Source(number=0, chunk=other.chunk, sentences=[other], score=other.score), other)
                 sentences.append(render_sentence(
                     f"Another article gives a different figure: \u201c{other.text.rstrip('.')}\u201d", [m]))
-        else:
-            sentences.append(note)
         return Answer(question=run.question, standalone_question=run.standalone, answer=" ".join(sentences),
                       abstained=False, citations=citations, unsupported_sentences=list(unsupported),
                       references=format_references(citations), retrieved=run.retrieved, mode=mode)
@@ -321,6 +353,24 @@ class Answerer:
         from dataclasses import replace
 
         return StreamEvent("answer", answer=replace(answer, timings_ms=timings))
+
+
+def _merge_parts(run: _Run) -> None:
+    """The run's passages and ranked sentences: those of its one part, or of all parts interleaved (each
+    part's best first), so the sources shown to a model hold evidence for every part."""
+    if len(run.parts) == 1:
+        run.retrieved, run.ranked = run.parts[0].retrieved, run.parts[0].ranked
+        return
+    seen_chunks: set[str] = set()
+    seen_sentences: set[tuple[str, int]] = set()
+    for i in range(max(max(len(p.ranked), len(p.retrieved)) for p in run.parts)):
+        for part in run.parts:
+            if i < len(part.retrieved) and part.retrieved[i].chunk.chunk_id not in seen_chunks:
+                seen_chunks.add(part.retrieved[i].chunk.chunk_id)
+                run.retrieved.append(part.retrieved[i])
+            if i < len(part.ranked) and (part.ranked[i].doc_id, part.ranked[i].start) not in seen_sentences:
+                seen_sentences.add((part.ranked[i].doc_id, part.ranked[i].start))
+                run.ranked.append(part.ranked[i])
 
 
 def _ms(t: float) -> float:

@@ -161,3 +161,23 @@ def test_conflicting_figures_are_reported_with_both_citations(fake_settings, tmp
     assert not a.abstained
     assert "250,000" in a.answer and "302,000" in a.answer and "different figures" in a.answer
     assert {c.doc_id for c in a.citations} == {"a", "b"}
+
+
+def test_a_question_asking_two_things_is_answered_part_by_part(fake_settings, retriever):
+    answerer = Answerer(settings=fake_settings, retriever=retriever, llm=None)
+    q = ("How many troops did Mexico deploy to its border with Guatemala in 2019, "
+         "and how many adult males did CBP hand over on the Stanton Street Bridge?")
+    a = answerer.ask(q)
+    assert not a.abstained, a.mode
+    assert "6,000" in a.answer and "20 adult males" in a.answer
+    assert {c.doc_id for c in a.citations} == {"004_edbd6cb541be27cd", "000_7df45c5984f952ab"}
+    # figures of different parts are not reported as a disagreement between the articles
+    assert "different figure" not in a.answer
+
+
+def test_a_two_part_question_is_refused_when_one_part_has_no_answer(fake_settings, retriever):
+    answerer = Answerer(settings=fake_settings, retriever=retriever, llm=None)
+    a = answerer.ask("How many troops did Mexico deploy to its border with Guatemala in 2019, "
+                     "and how many troops did it deploy there in 2025?")
+    assert a.abstained and a.answer == REFUSAL and not a.citations
+    assert "2025" in a.mode
