@@ -256,6 +256,8 @@ def names(text: str) -> set[str]:
     """Folded capitalised words and acronyms that are not the first word of a sentence or question words."""
     text = re.sub(r"\bU\.S\.(?:A\.)?", "US", strip_markers(text))
     text = re.sub(r"\bUnited States\b", "US", text)
+    if _LEARNED.pattern_ci is not None:          # "Customs and Border Protection" -> CBP, as in the evidence
+        text = _LEARNED.pattern_ci.sub(lambda m: _LEARNED.acronyms[fold(m.group(0))].upper(), text)
     out: set[str] = set()
     for sent in split_sentences(text):
         toks = list(_WORD.finditer(sent.text))
@@ -271,6 +273,10 @@ def names(text: str) -> set[str]:
                 continue
             alias = ALIASES.get(f, f)
             out.update(stem(a) for a in alias.split())
+    # names typed in lower case ("who is amy fischer"): words the articles only ever write capitalised
+    for w in words(text):
+        if not w[0].isupper() and fold(w) in _LEARNED.proper:
+            out.update(stem(a) for a in ALIASES.get(fold(w), fold(w)).split())
     return out
 
 
@@ -306,7 +312,70 @@ def normalise_aliases(text: str) -> str:
     for k, v in ALIASES.items():
         if "." not in k:
             f = re.sub(rf"\b{re.escape(k)}\b", v, f)
+    if _LEARNED.pattern is not None:
+        f = _LEARNED.pattern.sub(lambda m: _LEARNED.acronyms[m.group(0)], f)
     return f
+
+
+# --------------------------------------------------------------------------- what the corpus teaches
+
+class _Learned:
+    """Facts about names read off the indexed articles (``learn_corpus``): spelled-out names of the
+    acronyms they use ("Customs and Border Protection" = CBP, "Migrant Protection Protocols" = MPP), so a
+    question with either form finds the other; and the words they only ever write capitalised (Juarez,
+    Fischer), so a question typed in lower case still has names."""
+
+    acronyms: dict[str, str] = {}
+    pattern: re.Pattern | None = None
+    pattern_ci: re.Pattern | None = None
+    proper: frozenset[str] = frozenset()
+
+
+_LEARNED = _Learned()
+_ACRO = re.compile(r"\b[A-Z]{2,6}\b")
+_CAP_PHRASE = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+(?:and|of|for|on|the|de|del|la))?\s+[A-Z][a-z]+){1,5}")
+
+
+def learn_corpus(texts: Iterable[str]) -> None:
+    """Learn acronym spellings and always-capitalised words from ``texts`` (replaces what was learned)."""
+    texts = list(texts)
+    acronyms_used: set[str] = set()
+    cap: dict[str, int] = {}
+    low: dict[str, int] = {}
+    for text in texts:
+        acronyms_used.update(_ACRO.findall(text))
+        for sent in split_sentences(text):
+            for i, m in enumerate(_WORD.finditer(sent.text)):
+                w = m.group()
+                if not w[0].isalpha():
+                    continue
+                f = fold(w)
+                if w[0].isupper():
+                    if i > 0:
+                        cap[f] = cap.get(f, 0) + 1
+                else:
+                    low[f] = low.get(f, 0) + 1
+    spelled: dict[str, str] = {}
+    for text in texts:
+        for m in _CAP_PHRASE.finditer(text):
+            ws = m.group().split()
+            caps = [w for w in ws if w[0].isupper()]
+            # the phrase itself, or its tail ("Chihuahua State Population Council" -> no; "U.S. Customs ...")
+            for start in range(len(caps) - 1):
+                initials = "".join(w[0] for w in caps[start:])
+                if initials in acronyms_used:
+                    phrase = fold(" ".join(ws[ws.index(caps[start]):]))
+                    if initials.lower() not in ALIASES and phrase not in ALIASES \
+                            and not set(ALIASES) & set(phrase.split()):   # the fixed aliases win
+                        spelled[phrase] = initials.lower()
+                    break
+    _LEARNED.acronyms = spelled
+    _LEARNED.pattern = (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(spelled, key=len, reverse=True))
+                                   + r")\b") if spelled else None)
+    _LEARNED.pattern_ci = re.compile(_LEARNED.pattern.pattern, re.IGNORECASE) if _LEARNED.pattern else None
+    _LEARNED.proper = frozenset(f for f, n in cap.items() if not low.get(f) and len(f) > 2
+                                and f not in STOPWORDS and f not in QUESTION_WORDS and f not in MONTHS
+                                and f not in WEEKDAYS)
 
 
 # --------------------------------------------------------------------------- question analysis

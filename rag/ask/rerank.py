@@ -80,6 +80,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     if terms.content and (best_cov < min_window_coverage or best_plain < min_plain_coverage):
         return GateDecision(False, f"no passage covers the question (coverage {best_cov:.2f}, "
                             f"non-name {best_plain:.2f})", best_cov, best_sent)
-    if max(s.dense for s in ranked) < min_dense:
+    # a question that is little more than names ("who is amy fischer") embeds poorly: full coverage will do
+    if max(s.dense for s in ranked) < min_dense and min(best_cov, best_plain) < 0.9:
         return GateDecision(False, "no passage is similar enough to the question", best_cov, best_sent)
     return GateDecision(True, "ok", best_cov, best_sent)

@@ -1,0 +1,41 @@
+"""What the ask steps learn from the indexed articles: acronym spellings and always-capitalised words."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.ask import lexical as lx
+
+ARTICLES = [
+    "EL PASO, Texas - U.S. Customs and Border Protection returned 20 men. CBP said more would follow.\n"
+    "The Migrant Protection Protocols (MPP) restarted, said Amy Fischer of Amnesty International.",
+    "Officials in Juarez said MPP would grow. The border in Juarez was busy, Fischer said.",
+]
+
+
+@pytest.fixture(autouse=True)
+def learned():
+    lx.learn_corpus(ARTICLES)
+    yield
+    lx.learn_corpus([])
+
+
+def test_spelled_out_names_of_acronyms_match_the_acronym():
+    assert lx._LEARNED.acronyms == {"customs and border protection": "cbp", "migrant protection protocols": "mpp"}
+    spelled = set(lx.content_stems(lx.normalise_aliases("How many did Customs and Border Protection return?")))
+    short = set(lx.content_stems(lx.normalise_aliases("How many did CBP return?")))
+    assert spelled == short
+    assert lx.names("How many did Customs and Border Protection return?") == lx.names("How many did CBP return?")
+
+
+def test_lower_case_questions_keep_their_names():
+    assert {"amy", "fischer"} <= lx.question_terms("who is amy fischer").names
+    assert "juarez" in lx.question_terms("what happened in juarez?").names
+    # words the articles also write in lower case are not names
+    assert "border" not in lx.question_terms("what happened at the border?").names
+
+
+def test_learning_replaces_what_was_learned_before():
+    lx.learn_corpus(["Nothing to learn here."])
+    assert lx._LEARNED.acronyms == {} and "fischer" not in lx._LEARNED.proper
+    assert lx.normalise_aliases("Customs and Border Protection") == "customs and border protection"
