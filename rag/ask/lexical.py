@@ -336,6 +336,21 @@ _ACRO = re.compile(r"\b[A-Z]{2,6}\b")
 _CAP_PHRASE = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+(?:and|of|for|on|the|de|del|la))?\s+[A-Z][a-z]+){1,5}")
 
 
+def with_spellings(query: str) -> str:
+    """``query`` plus the other spelling of each learned acronym it uses ("CBP" -> "... (Customs and Border
+    Protection)"), for the search engines, which match words, not meanings."""
+    if not _LEARNED.acronyms:
+        return query
+    folded = fold(query)
+    extra = []
+    for phrase, acronym in _LEARNED.acronyms.items():
+        if re.search(rf"\b{re.escape(acronym)}\b", folded) and phrase not in folded:
+            extra.append(phrase)
+        elif phrase in folded and not re.search(rf"\b{re.escape(acronym)}\b", folded):
+            extra.append(acronym.upper())
+    return f"{query} ({'; '.join(extra)})" if extra else query
+
+
 def learn_corpus(texts: Iterable[str]) -> None:
     """Learn acronym spellings and always-capitalised words from ``texts`` (replaces what was learned)."""
     texts = list(texts)
@@ -386,7 +401,9 @@ class QuestionTerms:
     names: frozenset[str]
     content: tuple[str, ...]         # stems of content words (names included)
     months: frozenset[int]
-    kind: str                        # "count" (how many/much), "when", "who", "where", "other"
+    kind: str                        # "count" (how many/much), "when", "who", "where", "why", "other"
+    weekdays: frozenset[str] = frozenset()   # "on Friday": the sentence about that day answers it
+    focus: str | None = None         # the stem of the noun asked about: "which *bridge*", "what *program*"
 
 
 def question_kind(question: str) -> str:
@@ -396,19 +413,64 @@ def question_kind(question: str) -> str:
         return "count"
     if re.search(r"\b(when|what (year|month|day|date))\b", q):
         return "when"
-    if re.search(r"\b(who|whom|whose)\b|\bwhich (official|person|president|secretary|mayor|director|leader)\b", q):
+    if re.search(rf"\b(who|whom|whose)\b|\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
+                 rf"\bname of (the |a |an |this |that )?([a-z-]+ )?({_PERSON_NOUNS})\b", q):
         return "who"
     if re.search(r"\bwhere\b", q):
         return "where"
+    if re.search(r"\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
+        return "why"
     return "other"
+
+
+_PERSON_NOUNS = ("official|person|president|secretary|mayor|director|leader|governor|minister|spokesman|spokeswoman|"
+                 "spokesperson|photographer|reporter|journalist|man|woman|asylum seeker|migrant|advocate|judge|"
+                 "senator|ambassador|commissioner|chief|head")
+_FOCUS = re.compile(r"\b(?:which|what)\s+(?:(?:was|were|is|are)\s+the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
+                    r"([a-z-]+)(?:\s+([a-z-]+))?")
+_COMMON_VERBS = frozenset("came went said made took gave got led ran won began brought told met held sent saw paid set "
+                          "left kept put lost found wrote become became show shows showed".split())
+
+
+def question_focus(folded_question: str) -> str | None:
+    """The stem of the noun a which/what question asks about: "which bridge ..." -> bridge, "which big-city
+    mayor ..." -> mayor, "what agreement came ..." -> agreement; None when there is none."""
+    m = _FOCUS.search(folded_question)
+    if not m:
+        return None
+    first, second = m.group(1), m.group(2)
+    verb = not second or second in STOPWORDS or second in QUESTION_WORDS or second in _COMMON_VERBS \
+        or second.endswith("ed")
+    noun = first if verb else second
+    if noun in STOPWORDS or noun in QUESTION_WORDS or len(noun) < 3:
+        return None
+    return stem(noun)
 
 
 def question_terms(question: str) -> QuestionTerms:
     q = strip_markers(question)
     folded = normalise_aliases(q)
     content = tuple(dict.fromkeys(content_stems(folded)))
+    days = frozenset(w for w in (fold(x) for x in words(q)) if w in WEEKDAYS)
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
-                         content=content, months=frozenset(months(q)), kind=question_kind(q))
+                         content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
+                         focus=question_focus(folded))
+
+
+_CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
+                     r"driven by|since|so that|in order to|fleeing|forced|required|ordered|amid|after|blamed?)\b")
+_BACKWARD_CAUSAL = re.compile(r"^\s*(as a result|because of (this|that|these)|that is why|this is why|for (this|that) "
+                              r"reason|so|consequently|therefore|hence|thus)\b", re.IGNORECASE)
+
+
+def states_cause(text: str) -> bool:
+    """Does the sentence give a reason ("because", "due to", "as a result of", "fleeing", ...)?"""
+    return bool(_CAUSAL.search(fold(text)))
+
+
+def refers_to_previous_cause(text: str) -> bool:
+    """Does the sentence open by pointing back at the reason ("As a result of these, ...")?"""
+    return bool(_BACKWARD_CAUSAL.match(text))
 
 
 def has_date_expression(text: str) -> bool:

@@ -248,7 +248,7 @@ class Answerer:
         # sentences are ranked over a wider pool than retrieval.k: a passage holding the answer in one long
         # sentence among many can rank low as a whole (the sentence ranking below decides)
         k = max(self.settings.retrieval.k, CANDIDATE_PASSAGES)
-        retrieved = list(self.retriever.retrieve(text, k=k))
+        retrieved = list(self.retriever.retrieve(lx.with_spellings(text), k=k))
         ranked = rank_sentences(text, terms, candidate_sentences(retrieved, self._index), self._index, idf)
         return _Part(text=text, terms=terms, retrieved=retrieved, ranked=ranked,
                      decision=gate(terms, ranked, self._index, idf))

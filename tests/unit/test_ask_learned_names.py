@@ -39,3 +39,9 @@ def test_learning_replaces_what_was_learned_before():
     lx.learn_corpus(["Nothing to learn here."])
     assert lx._LEARNED.acronyms == {} and "fischer" not in lx._LEARNED.proper
     assert lx.normalise_aliases("Customs and Border Protection") == "customs and border protection"
+
+
+def test_questions_use_either_spelling_for_search():
+    assert lx.with_spellings("how many did CBP process?") == "how many did CBP process? (customs and border protection)"
+    assert lx.with_spellings("What did Customs and Border Protection say?").endswith("(CBP)")
+    assert lx.with_spellings("What did Mexico say?") == "What did Mexico say?"
