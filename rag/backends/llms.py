@@ -55,7 +55,8 @@ def make_llm(settings: Settings | LLMSettings) -> BaseChatModel | None:
             return FakeChatModel(responses=list(llm.fake_responses))
         case "local":
             return LocalChatModel(max_new_tokens=llm.max_new_tokens, temperature=llm.temperature,
-                                  timeout_s=llm.timeout_s, threads=llm.threads,
+                                  timeout_s=llm.timeout_s, threads=llm.threads, precision=llm.local_precision,
+                                  prefix_cache=llm.local_prefix_cache,
                                   model_dir=str(llm.local_model_dir) if llm.local_model_dir else None)
         case "ollama":
             try:
@@ -168,11 +169,14 @@ def bundled_gguf_path(model_dir: str | Path | None = None) -> Path:
 _LOADED: dict[str, tuple[Any, Any]] = {}
 _LOAD_LOCK = threading.Lock()
 _GENERATE_LOCK = threading.Lock()
+_PREFIX_LOCK = threading.Lock()
+_PREFIX_CACHES: dict[tuple, tuple[Any, Any]] = {}   # (model dir, precision, system text) -> (token ids, KV cache)
 
 
-def load_local_model(model_dir: str | None = None, threads: int | None = None) -> tuple[Any, Any]:
-    """(model, tokenizer) for the bundled GGUF, loaded once per process (thread-safe)."""
-    key = str(model_dir or "")
+def load_local_model(model_dir: str | None = None, threads: int | None = None,
+                     precision: str = "float32") -> tuple[Any, Any]:
+    """(model, tokenizer) for the bundled GGUF, loaded once per process and precision (thread-safe)."""
+    key = f"{model_dir or ''}|{precision}"
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
@@ -190,18 +194,19 @@ def load_local_model(model_dir: str | None = None, threads: int | None = None) -
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
-            model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name,
-                                                         dtype=torch.bfloat16)
+            model = AutoModelForCausalLM.from_pretrained(
+                str(path.parent), gguf_file=path.name,
+                dtype=torch.bfloat16 if precision == "bfloat16" else torch.float32)
+            model.eval()
         except Exception as exc:  # transformers raises many kinds
             raise BackendError(f"could not load the local model {path} ({type(exc).__name__}: {exc}); "
                                "set NEWSRAG_LLM__PROVIDER=extractive to answer without a model") from exc
-        model.eval()
         _LOADED[key] = (model, tokenizer)
         return _LOADED[key]
 
 
-def local_model_loaded(model_dir: str | None = None) -> bool:
-    return str(model_dir or "") in _LOADED
+def local_model_loaded(model_dir: str | None = None, precision: str = "float32") -> bool:
+    return f"{model_dir or ''}|{precision}" in _LOADED
 
 
 def _to_chat(messages: list[BaseMessage]) -> list[dict[str, str]]:
@@ -219,6 +224,8 @@ class LocalChatModel(BaseChatModel):
     temperature: float = 0.0
     timeout_s: float = 60.0
     threads: int | None = None
+    precision: str = "float32"
+    prefix_cache: bool = True
     model_dir: str | None = None
     name_: str = Field("local", alias="backend_name")
 
@@ -228,16 +235,44 @@ class LocalChatModel(BaseChatModel):
 
     @property
     def loaded(self) -> bool:
-        return local_model_loaded(self.model_dir)
+        return local_model_loaded(self.model_dir, self.precision)
 
     def load(self) -> None:
-        load_local_model(self.model_dir, self.threads)
+        load_local_model(self.model_dir, self.threads, self.precision)
 
     def _inputs(self, messages: list[BaseMessage]):
-        model, tokenizer = load_local_model(self.model_dir, self.threads)
-        prompt = tokenizer.apply_chat_template(_to_chat(messages), tokenize=False, add_generation_prompt=True)
+        model, tokenizer = load_local_model(self.model_dir, self.threads, self.precision)
+        chat = _to_chat(messages)
+        prompt = tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
         inputs = tokenizer(prompt, return_tensors="pt")
         return model, tokenizer, inputs
+
+    def _prefix_cache(self, model, tokenizer, messages: list[BaseMessage], input_ids):
+        """A copy of the attention cache of the prompt's system message, computed once per system text and
+        reused by every question: the fixed instructions are not read again (about 100 tokens, ~1.5 s of
+        prefill on two CPU cores). None when the prompt does not start with those exact tokens."""
+        import copy
+
+        import torch
+        from transformers import DynamicCache
+
+        chat = _to_chat(messages)
+        if not self.prefix_cache or not chat or chat[0]["role"] != "system":
+            return None
+        key = (self.model_dir or "", self.precision, chat[0]["content"])
+        with _PREFIX_LOCK:
+            entry = _PREFIX_CACHES.get(key)
+            if entry is None:
+                prefix = tokenizer(tokenizer.apply_chat_template(chat[:1], tokenize=False), return_tensors="pt")
+                cache = DynamicCache()
+                with torch.inference_mode():
+                    model(input_ids=prefix["input_ids"], past_key_values=cache, use_cache=True)
+                entry = _PREFIX_CACHES[key] = (prefix["input_ids"][0], cache)
+        ids, cache = entry
+        n = len(ids)
+        if input_ids.shape[1] <= n or not bool((input_ids[0, :n] == ids).all()):
+            return None
+        return copy.deepcopy(cache)
 
     def _gen_kwargs(self, tokenizer, stop_after: float) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"max_new_tokens": self.max_new_tokens, "max_time": stop_after,
@@ -267,7 +302,9 @@ class LocalChatModel(BaseChatModel):
         def work() -> None:
             try:
                 with _GENERATE_LOCK, torch.inference_mode():
-                    model.generate(**inputs, streamer=streamer,
+                    cache = self._prefix_cache(model, tokenizer, messages, inputs["input_ids"])
+                    extra = {"past_key_values": cache} if cache is not None else {}
+                    model.generate(**inputs, streamer=streamer, **extra,
                                    **self._gen_kwargs(tokenizer, max(1.0, self.timeout_s - (time.monotonic() - started))))
             except BaseException as exc:  # surfaced to the caller below
                 errors.append(exc)

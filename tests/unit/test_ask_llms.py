@@ -27,6 +27,8 @@ def test_factory_matches_provider(monkeypatch):
     assert [fake.invoke("q").content for _ in range(3)] == ["one", "two", "one"]
     local = make_llm(_settings(provider="local", max_new_tokens=99))
     assert isinstance(local, LocalChatModel) and local.max_new_tokens == 99
+    assert local.precision == "float32" and local.prefix_cache
+    assert make_llm(_settings(provider="local", local_precision="bfloat16")).precision == "bfloat16"
 
 
 def test_fake_responses_from_environment():
