@@ -25,9 +25,8 @@ _QWORD = r"(?:how\s+(?:many|much|long|often)|what|which|who|whom|whose|when|wher
 # open a subordinate clause ("... in El Paso in 2021 and when Blinken visited ..." stays whole)
 _SPLIT = re.compile(rf",\s*(?:and|but)\s+(?={_QWORD}\b)|\s+and\s+(?=(?:how\s+(?:many|much)|what|which|who)\b)",
                     re.IGNORECASE)
-_STARTS_WITH_QWORD = re.compile(rf"^\s*(?:(?:and|but|so)\s+)?(?:{_QWORD}|did|does|do|is|are|was|were|has|have|had|"
-                                r"can|could|according\s+to\b[^,]*,\s*(?:{_QWORD}))\b".replace("{_QWORD}", _QWORD),
-                                re.IGNORECASE)
+_STARTS_WITH_QWORD = re.compile(rf"^\s*(?:(?:and|but|so)\s+)?(?:according\s+to\b[^,]*,\s*)?"
+                                rf"(?:{_QWORD}|did|does|do|is|are|was|were|has|have|had|can|could)\b", re.IGNORECASE)
 _NO_SPLIT = re.compile(r"\b(?:both|between|either|neither|compare|compared|difference)\b", re.IGNORECASE)
 
 

@@ -133,7 +133,7 @@ def _mean_pooling(pooling) -> bool:
 
 class OnnxQueryEncoder:
     """The sentence-transformers model's transformer run by ONNX Runtime on one thread, with the same mean
-    pooling and normalisation: for short inputs (questions) about twice as fast as torch on a CPU, with the
+    pooling and normalisation: for short inputs (questions) two to three times as fast as torch on a CPU, with the
     same vectors to ~1e-7 (benchmarks/retrieval_bench.py prints both). Exported in memory, nothing on disk.
     Only for models whose pipeline is transformer -> mean pooling -> normalize (all-MiniLM-L6-v2 is)."""
 

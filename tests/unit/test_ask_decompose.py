@@ -13,6 +13,8 @@ from rag.ask.decompose import split_question
     ("Which bridge was used for returns in 2021, and which bridge did petitioners use under Trump?",
      ["Which bridge was used for returns in 2021?", "Which bridge did petitioners use under Trump?"]),
     ("What is MPP? Who restarted the program?", ["What is MPP?", "Who restarted the program?"]),
+    ("According to CBP, how many men were returned on Friday, and which bridge did they cross?",
+     ["According to CBP, how many men were returned on Friday?", "Which bridge did they cross (CBP men returned)?"]),
 ])
 def test_two_questions_in_one_are_split(question, parts):
     assert split_question(question) == parts
