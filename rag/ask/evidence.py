@@ -105,7 +105,7 @@ def candidate_sentences(retrieved: Sequence[Scored], index: SentenceIndex) -> li
                 continue
             seen[key] = Sentence(doc_id=chunk.doc_id, chunk=chunk, start=span.start, end=span.end, text=span.text,
                                  para=para, index=i, chunk_rank=rank, chunk_score=float(scored.score),
-                                 stems=frozenset(lx.content_stems(lx.normalise_aliases(span.text))))
+                                 stems=lx.evidence_stems(span.text))
     return list(seen.values())
 
 
@@ -118,9 +118,9 @@ def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], 
         return 1.0 if not names else 0.0
     total = covered = 0.0
     for t in content:
-        w = max(idf(t), 0.1)
+        w = max(idf(t), 0.1) * lx.term_weight(t)
         total += w
-        if lx.covered(t, stems):
+        if lx.term_covered(t, stems):
             covered += w
     return covered / total if total else 0.0
 
@@ -129,6 +129,8 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
     """Does a sentence hold the kind of thing the question asks for, beyond what the question itself says?
     count: a quantity (not a bare year); when: a date expression; who: a name the question does not name."""
     if kind == "count":
+        if terms is not None and terms.unit and terms.unit not in lx.answer_kinds(text):
+            return False            # "how old" wants an age, "how much money" an amount of money
         found = lx.quantity_numbers(text)
         return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
@@ -179,7 +181,7 @@ def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_c
                 continue
             s = by_index.get(j) or Sentence(doc_id=best.doc_id, chunk=best.chunk, start=span.start, end=span.end,
                                             text=span.text, para=para, index=j,
-                                            stems=frozenset(lx.content_stems(lx.normalise_aliases(span.text))))
+                                            stems=lx.evidence_stems(span.text))
             length += len(span.text)
             out.append(s)
     return sorted(out, key=lambda s: s.index)

@@ -10,6 +10,7 @@ from rag.ask import lexical as lx
 from rag.ask.evidence import Sentence, kind_fit, lexical_coverage, window, SentenceIndex
 
 MIN_SENTENCE_COVERAGE = 0.34
+RARE_NAME_IDF = 3.0         # names in fewer than ~1 in 20 of the corpus's sentences
 
 
 def best_sentences(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, idf: lx.Idf,
@@ -44,10 +45,30 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         if terms.months and not lx.supports_months(terms.months, " ".join(w.text for w in window(s, ranked, index)),
                                                    s.chunk.published):
             continue
+        if terms.speaker and not lx.attributed_to(terms.speaker, s.text,
+                                                  " ".join(w.text for w in window(s, ranked, index))):
+            continue            # "what did X say": a quote of someone else does not answer
         stems: set[str] = set(s.stems)
         for w in window(s, ranked, index):
             stems |= w.stems
+        # the rare names the question asks about must be in the quote's paragraph, the next or the previous
+        # one, or the headline: the same figure said of another thing ("Congress approved $1.5 billion for the
+        # initiative", the Merida one, asked of the Bicentennial Framework) does not answer
+        missing = [n for n in terms.names if n not in lx.STOPWORDS and idf(n) >= RARE_NAME_IDF
+                   and n not in terms.attribution and not lx.covered(n, stems)]
+        if missing:
+            named = _nearby_stems(s, index)
+            missing = [n for n in missing if not lx.covered(n, named)]
+        if len(missing) > (1 if len(terms.names) >= 4 else 0):
+            continue
         if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
             continue
         return s
     return None
+
+
+def _nearby_stems(s: Sentence, index: SentenceIndex) -> frozenset[str]:
+    """Stems of the paragraphs around ``s`` (its own, the previous and the next) and of its headline."""
+    text = " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk)
+                    if abs(para - s.para) <= 1)
+    return lx.evidence_stems(text + " " + (s.chunk.title or ""))

@@ -135,6 +135,72 @@ def content_stems(text: str) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- how much a question word says
+
+# Verbs and fillers a paraphrase swaps freely ("asked the U.S. to *put* money toward" = "called on the U.S. to
+# deploy"): they count for a fraction of their IDF weight when matching a question against a passage.
+LIGHT_WORDS = frozenset(stem(w) for w in """
+ask asked want wanted put putting send sending sent set take took taken taking keep kept go going went gone get got
+give gave given make made come came bring brought see saw seen show shown need try let happen happened describe
+described mention mentioned call called urge urged look looking use used right away back way thing kind type sort
+actually really exactly specifically toward towards behalf regarding concerning end ended
+""".split()) | frozenset("""putt sent took kept went gone got gave made came brought saw seen shown""".split())
+LIGHT_WEIGHT = 0.35
+
+# Words that name the *kind* of answer wanted ("how much *money*", "what *day* of the week", "what
+# *nationalities*"): a passage covers them by holding such a thing ($20 billion, Wednesday, Nicaraguan),
+# not by repeating the word. ``evidence_stems`` adds the matching ``#kind`` tokens to a passage's stems.
+ANSWER_KIND_WORDS = {stem(w): kind for kind, ws in {
+    "#money": "money cost costs funding fund funds budget salary price paid pay spend spent dollars worth",
+    "#date": "day date week month year time",
+    "#duration": "long duration hours minutes",
+    "#age": "old age",
+    "#percent": "percent percentage share proportion fraction",
+    "#nationality": "nationality nationalities national nationals",
+}.items() for w in ws.split()}
+
+_MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*(?:dollars|pesos|euros|usd)\b", re.I)
+_DURATION = re.compile(r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few|many)"
+                       r"[\s-]+(?:more\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+_AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged?\s+\d{1,3}\b|\b[A-Z][a-z]+,\s\d{1,3},", re.I)
+_PERCENT = re.compile(r"\d\s*(?:%|percent\b)|\b(?:half|a quarter|a third|one in \w+)\b", re.I)
+_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ean|ese|ish)s?\b")
+
+
+def answer_kinds(text: str) -> set[str]:
+    """The ``#kind`` tokens of the things ``text`` holds (see ``ANSWER_KIND_WORDS``)."""
+    out = set()
+    if _MONEY.search(text):
+        out.add("#money")
+    if has_date_expression(text):
+        out.add("#date")
+    if _DURATION.search(text):
+        out.add("#duration")
+    if _AGE.search(text):
+        out.add("#age")
+    if _PERCENT.search(text):
+        out.add("#percent")
+    if _DEMONYM.search(text):          # Nicaraguan, Colombian, Haitian, Chinese
+        out.add("#nationality")
+    return out
+
+
+def evidence_stems(text: str) -> frozenset[str]:
+    """A passage's content stems plus the ``#kind`` tokens of the things it holds."""
+    return frozenset(content_stems(normalise_aliases(text))) | answer_kinds(text)
+
+
+def term_covered(term: str, stems: Iterable[str]) -> bool:
+    """A question stem is covered by a passage's ``evidence_stems``: the word itself (or a close form), or,
+    for a word naming the kind of answer ("money"), a thing of that kind."""
+    kind = ANSWER_KIND_WORDS.get(term)
+    return (kind is not None and kind in stems) or covered(term, stems)
+
+
+def term_weight(term: str) -> float:
+    return LIGHT_WEIGHT if term in LIGHT_WORDS else 1.0
+
+
 def stems_match(a: str, b: str) -> bool:
     """Same stem, or one a long common prefix of the other (Mexico/Mexican, deport/deportation)."""
     if a == b:
@@ -255,7 +321,7 @@ def number_supported(value: float, evidence_numbers: set[float]) -> bool:
 def names(text: str) -> set[str]:
     """Folded capitalised words and acronyms that are not the first word of a sentence or question words."""
     text = re.sub(r"\bU\.S\.(?:A\.)?", "US", strip_markers(text))
-    text = re.sub(r"\bUnited States\b", "US", text)
+    text = re.sub(r"\bunited states\b", "US", text, flags=re.IGNORECASE)
     if _LEARNED.pattern_ci is not None:          # "Customs and Border Protection" -> CBP, as in the evidence
         text = _LEARNED.pattern_ci.sub(lambda m: _LEARNED.acronyms[fold(m.group(0))].upper(), text)
     out: set[str] = set()
@@ -404,6 +470,53 @@ class QuestionTerms:
     kind: str                        # "count" (how many/much), "when", "who", "where", "why", "other"
     weekdays: frozenset[str] = frozenset()   # "on Friday": the sentence about that day answers it
     focus: str | None = None         # the stem of the noun asked about: "which *bridge*", "what *program*"
+    unit: str | None = None          # the kind of quantity asked: "#age" (how old), "#money", "#percent", ...
+    speaker: frozenset[str] = frozenset()    # "what did *Amy Fischer* say": the name stems of who is quoted
+    attribution: frozenset[str] = frozenset()  # "..., according to *NBC News*": names of the source, not the subject
+
+
+_UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
+          ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b"),
+          ("#money", r"\bhow much (?:money|funding|did .{1,80} (?:cost|pay|spend|fund|receive|get))\b|"
+                     r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
+          ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"))
+_SAY = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|the|this|that|another|other|many|most|"
+                  r"several|two|three)\b)(.{2,60}?) (?:say|said|tell|told|think|argue|warn|claim|predict|mean|describe|"
+                  r"write|add)\b|\bhow did (.{2,60}?) (?:describe|respond|react|"
+                  r"characteri[sz]e|explain)\b")
+
+
+_ACCORDING = re.compile(r"\baccording to ([^,;?]{2,60})")
+
+
+def question_attribution(question: str) -> frozenset[str]:
+    """Name stems of the source a question cites ("according to NBC News" -> nbc, news)."""
+    out: set[str] = set()
+    for m in _ACCORDING.finditer(question):
+        out |= names("x " + m.group(1))      # "x ": the first word of a text never counts as a name
+    return frozenset(out)
+
+
+def question_unit(question: str) -> str | None:
+    """The kind of quantity a "how ..." question wants ("how old" -> "#age"), if it names one."""
+    q = fold(question)
+    for unit, pattern in _UNITS:
+        if re.search(pattern, q):
+            return unit
+    return None
+
+
+def question_speaker(question: str) -> frozenset[str]:
+    """Name stems of the person a "what did X say ..." question asks about (empty if it asks no such thing)."""
+    m = _SAY.search(fold(question))
+    if not m:
+        return frozenset()
+    who = m.group(1) or m.group(2)
+    # the names of the question that fall inside the "X" of "what did X say"
+    return frozenset(n for n in names(question) if re.search(rf"\b{re.escape(n)}", normalise_aliases(who)))
+
+
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b")
 
 
 def question_kind(question: str) -> str:
@@ -411,14 +524,20 @@ def question_kind(question: str) -> str:
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
                  r"\bhow (large|big|long|far|old|often)\b", q):
         return "count"
-    if re.search(r"\b(when|what (year|month|day|date))\b", q):
+    # the first question word decides: "where was he *when* he said ..." asks where; "the people *who* came"
+    # is a relative clause of a "what" question
+    first = _WH.search(q)
+    word = first.group(1) if first else ""
+    if word in ("when", "where", "why"):
+        return word
+    if word in ("who", "whom", "whose"):
+        return "who"
+    if re.search(r"\b(what|which) (year|month|day|date)\b", q):
         return "when"
-    if re.search(rf"\b(who|whom|whose)\b|\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
+    if re.search(rf"\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
                  rf"\bname of (the |a |an |this |that )?([a-z-]+ )?({_PERSON_NOUNS})\b", q):
         return "who"
-    if re.search(r"\bwhere\b", q):
-        return "where"
-    if re.search(r"\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
+    if re.search(r"\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
         return "why"
     return "other"
 
@@ -454,13 +573,40 @@ def question_terms(question: str) -> QuestionTerms:
     days = frozenset(w for w in (fold(x) for x in words(q)) if w in WEEKDAYS)
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
-                         focus=question_focus(folded))
+                         focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
+                         attribution=question_attribution(q))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
                      r"driven by|since|so that|in order to|fleeing|forced|required|ordered|amid|after|blamed?)\b")
 _BACKWARD_CAUSAL = re.compile(r"^\s*(as a result|because of (this|that|these)|that is why|this is why|for (this|that) "
                               r"reason|so|consequently|therefore|hence|thus)\b", re.IGNORECASE)
+
+
+_UNKNOWN = re.compile(r"\b(?:(?:is|was|are|were|it'?s|isn[’']t|wasn[’']t|aren[’']t|remains?)\s+(?:not\s+|still\s+)?"
+                      r"(?:known|unknown|unclear|not clear|not known|not yet known)|(?:did|does|do|would|could)\s*(?:not|n[’']t)"
+                      r"\s+(?:say|disclose|specify|reveal|know|provide)|declined to (?:say|specify|disclose|comment)|"
+                      r"no (?:numbers|figures|data) (?:have|has|were|was))\b", re.IGNORECASE)
+_SPEECH = re.compile(r"\b(?:said|says|told|tells|added|adds|stated|wrote|writes|argued|warned|noted|explained|asked|"
+                     r"according to|claimed|declared|insisted|called)\b", re.IGNORECASE)
+
+
+def says_unknown(text: str) -> bool:
+    """Does the sentence say that something is not known ("It isn't known how many ... are deported")?"""
+    return bool(_UNKNOWN.search(text))
+
+
+def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
+    """Is ``sentence`` (with its paragraph ``context``) said by the person whose name stems are ``speaker``?
+    A sentence that names its own speaker ("..., Lopez Obrador said.") must name this one; otherwise the
+    person must be named next to a speech verb in the context."""
+    speaker = set(speaker)
+    if not speaker:
+        return True
+    own = names(sentence)
+    if _SPEECH.search(sentence) and (own - speaker):
+        return bool(speaker & own) or all(covered(n, own) for n in speaker)
+    return bool(_SPEECH.search(context)) and all(covered(n, names(context)) for n in speaker)
 
 
 def states_cause(text: str) -> bool:

@@ -25,6 +25,8 @@ from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, window
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
 MIN_DENSE = 0.2
+MIN_UNKNOWN_COVERAGE = 0.4
+MIN_UNKNOWN_DENSE = 0.6
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     if terms.content and (best_cov < min_window_coverage or best_plain < min_plain_coverage):
         return GateDecision(False, f"no passage covers the question (coverage {best_cov:.2f}, "
                             f"non-name {best_plain:.2f})", best_cov, best_sent)
+    # the article itself says the thing asked is not known ("It isn't known how many ... are deported")
+    for s in ranked[:6]:
+        if lx.says_unknown(s.text) and s.dense >= MIN_UNKNOWN_DENSE and min(
+                lexical_coverage(terms, s.stems, idf),
+                lexical_coverage(terms, s.stems, idf, names=False)) >= MIN_UNKNOWN_COVERAGE:
+            return GateDecision(False, f"the article says this is not known: \u201c{s.text}\u201d", best_cov, s)
     # a question that is little more than names ("who is amy fischer") embeds poorly: full coverage will do
     if max(s.dense for s in ranked) < min_dense and min(best_cov, best_plain) < 0.9:
         return GateDecision(False, "no passage is similar enough to the question", best_cov, best_sent)

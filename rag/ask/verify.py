@@ -136,7 +136,7 @@ def addresses_question(terms: lx.QuestionTerms, kept: list[VerifiedSentence], id
         return False
     stems: set[str] = set()
     for v in kept:
-        stems |= set(lx.content_stems(lx.normalise_aliases(v.text)))
+        stems |= lx.evidence_stems(v.text)
         for src in v.sources:
             for s in src.sentences:
                 stems |= s.stems
