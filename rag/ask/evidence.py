@@ -161,10 +161,26 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
             bonus += 0.05
         if terms.months and lx.months(s.text) & set(terms.months):
             bonus += 0.05
+        bonus += _evidence_bonus(terms, s)
         if len(lx.words(s.text)) < 6:
             bonus -= 0.15           # fragments ("Lopez Obrador said.") are poor evidence
         s.score = 0.45 * s.dense + 0.55 * s.lexical + bonus - 0.004 * s.chunk_rank
     return sorted(sentences, key=lambda s: s.score, reverse=True)
+
+
+def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence) -> float:
+    """Small rewards for holding what the question singles out: the weekday it names ("on Friday"), the
+    noun it asks about ("which *bridge*"), a reason for a "why" question, a name for "what is it called"."""
+    bonus = 0.0
+    if terms.weekdays and terms.weekdays & {lx.fold(w) for w in lx.words(s.text)}:
+        bonus += 0.06
+    if terms.focus and terms.focus not in lx.LIGHT_WORDS and lx.term_covered(terms.focus, s.stems):
+        bonus += 0.04
+    if terms.kind == "why" and (lx.states_cause(s.text) or lx.refers_to_previous_cause(s.text)):
+        bonus += 0.06
+    if terms.naming and lx.names_something(s.text):
+        bonus += 0.08
+    return bonus
 
 
 def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> list[Sentence]:

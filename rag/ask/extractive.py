@@ -25,7 +25,30 @@ def best_sentences(terms: lx.QuestionTerms, ranked: list[Sentence], index: Sente
             break
         out.append(s)
         pool = [p for p in pool if p is not s]
-    return out
+    # a quote that leans on its neighbour for what was asked brings the neighbour along
+    with_companions: list[Sentence] = []
+    for s in out:
+        extra = companion(terms, s, ranked, index)
+        for x in ([extra, s] if extra is not None and extra.index < s.index else [s, extra]):
+            if x is not None and all((x.doc_id, x.index) != (y.doc_id, y.index) for y in with_companions):
+                with_companions.append(x)
+    return with_companions
+
+
+def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sentence | None:
+    """The neighbouring sentence (same paragraph) that ``s`` needs to answer: the cause a sentence opening
+    "As a result of these, ..." points back to; the quote a bare "X said in a statement." attributes; the year
+    a "when" question asks, when ``s`` has none and the sentence before does ("In 2019, ..."); the name of a
+    thing described, when the next sentence gives it ("This practice, known as metering, ...")."""
+    near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
+    prev, nxt = near.get(s.index - 1), near.get(s.index + 1)
+    if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)):
+        return prev
+    if terms.kind == "when" and prev is not None and not lx.explicit_date(s.text) and lx.explicit_date(prev.text):
+        return prev
+    if terms.naming and nxt is not None and not lx.names_something(s.text) and lx.names_something(nxt.text):
+        return nxt
+    return None
 
 
 def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, idf: lx.Idf,

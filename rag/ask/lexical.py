@@ -125,14 +125,47 @@ def words(text: str) -> list[str]:
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the non-stopword words (numbers excluded)."""
+    """Stems of the non-stopword words (numbers excluded); words of one synonym group share one stem."""
     out = []
     for w in words(strip_markers(text)):
         f = fold(w)
         if f in STOPWORDS or f[0].isdigit() or len(f) < 2:
             continue
-        out.append(stem(f))
+        st = stem(f)
+        out.append(_SYNONYM.get(st, st))
     return out
+
+
+# Everyday paraphrases of the words news reports use: a question that says "sent back", "guys" or "took the
+# place of" matches an article that says "returned", "males" or "replaced". Phrases become one word first
+# (``normalise_aliases``), then each group's words share the first word's stem (``content_stems``).
+_PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
+    (r"(?:send|sends|sent|sending) (?:them |him |her |people |migrants )?back", "return"),
+    (r"(?:kick|kicks|kicked|kicking) (?:them |him |her )?out", "deport"),
+    (r"(?:take|takes|took|taking|taken) the place of|in place of", "replace"),
+    (r"(?:run|runs|ran|running) away from|(?:get|getting|got) away from", "flee"),
+    (r"(?:look|looks|looked|looking) after|(?:take|takes|took|taking) care of|(?:caring|cares) for", "care"),
+    (r"(?:bring|brings|brought|bringing) back|(?:put|puts|putting) back into effect", "reinstate"),
+    (r"(?:set|sets|setting) up|(?:put|puts|putting) in place", "establish"),
+    (r"(?:turn|turns|turned|turning) away", "reject"),
+)]
+_SYNONYM_GROUPS = """
+replace replaced replaces replacing supersede superseded substitute
+stop stopped stopping interdict interdicted interdicting intercept intercepted intercepts intercepting apprehend
+  apprehended apprehending apprehension apprehensions catch catches caught catching detain detained detaining
+male males men man guy guys
+flee flees fled fleeing escape escaped escaping
+reinstate reinstated restart restarted restarting resume resumed resuming revive revived
+establish established create created creating launch launched
+implement implemented implementing enact enacted
+big bigger biggest large larger largest huge
+child children kid kids minor minors
+increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
+decrease decreased decreasing drop dropped fall fell falling decline declined declining
+help helped helping aid assist assisted assistance
+die died dying dead death deaths
+""".replace("\n  ", " ").split("\n")      # an indented line continues its group
+_SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
 
 # --------------------------------------------------------------------------- how much a question word says
@@ -380,6 +413,8 @@ def normalise_aliases(text: str) -> str:
             f = re.sub(rf"\b{re.escape(k)}\b", v, f)
     if _LEARNED.pattern is not None:
         f = _LEARNED.pattern.sub(lambda m: _LEARNED.acronyms[m.group(0)], f)
+    for pattern, word in _PHRASES:
+        f = pattern.sub(word, f)
     return f
 
 
@@ -473,6 +508,7 @@ class QuestionTerms:
     unit: str | None = None          # the kind of quantity asked: "#age" (how old), "#money", "#percent", ...
     speaker: frozenset[str] = frozenset()    # "what did *Amy Fischer* say": the name stems of who is quoted
     attribution: frozenset[str] = frozenset()  # "..., according to *NBC News*": names of the source, not the subject
+    naming: bool = False             # asks what something is called ("what is the name of the practice ...")
 
 
 _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
@@ -495,6 +531,15 @@ def question_attribution(question: str) -> frozenset[str]:
     for m in _ACCORDING.finditer(question):
         out |= names("x " + m.group(1))      # "x ": the first word of a text never counts as a name
     return frozenset(out)
+
+
+def asks_name(question: str) -> bool:
+    """Does the question ask what a thing is called ("what was the practice called", "the name of the
+    agreement")? (Not a person's name: that is a "who" question.)"""
+    q = fold(question)
+    return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
+                          r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
+                          r"\bwhat (?:is|was|were|are) (?:the )?name (?:of|for)\b|\bwhat (?:is|was) .{0,40} term\b", q))
 
 
 def question_unit(question: str) -> str | None:
@@ -574,7 +619,7 @@ def question_terms(question: str) -> QuestionTerms:
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
-                         attribution=question_attribution(q))
+                         attribution=question_attribution(q), naming=asks_name(q))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
@@ -607,6 +652,27 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
     if _SPEECH.search(sentence) and (own - speaker):
         return bool(speaker & own) or all(covered(n, own) for n in speaker)
     return bool(_SPEECH.search(context)) and all(covered(n, names(context)) for n in speaker)
+
+
+_BARE_ATTRIBUTION = re.compile(r"^[\"'“”‘’]?\s*[A-Z][\w.’'&-]*\s+(?:(?:[A-Z][\w.’'&-]*|and|of|for|the|de|del|la)\s+){0,7}(?:said|says|told|added|wrote|stated)\b"
+                               r"(?:\s+(?:in|on|at|to)\s+(?:a|an|the)?\s*[\w.’' -]{0,40})?[.!]?$")
+_NAMES_SOMETHING = re.compile(r"\b(?:known as|called|dubbed|named|referred to as|termed|nicknamed)\b", re.IGNORECASE)
+
+
+def bare_attribution(text: str) -> bool:
+    """Is the sentence only a speaker ("U.S. Customs and Border Protection said in a statement.")?"""
+    return bool(_BARE_ATTRIBUTION.match(text.strip()))
+
+
+def names_something(text: str) -> bool:
+    """Does the sentence give something a name ("This practice, known as metering, ...")?"""
+    return bool(_NAMES_SOMETHING.search(text))
+
+
+def explicit_date(text: str) -> bool:
+    """A month, a year or a weekday written out (not "recently" or "late")."""
+    return bool(months(text) or re.search(r"\b(1[89]|20)\d\d\b", text)
+                or any(fold(w) in WEEKDAYS for w in words(text)))
 
 
 def states_cause(text: str) -> bool:
