@@ -184,7 +184,7 @@ LIGHT_WEIGHT = 0.35
 # *nationalities*"): a passage covers them by holding such a thing ($20 billion, Wednesday, Nicaraguan),
 # not by repeating the word. ``evidence_stems`` adds the matching ``#kind`` tokens to a passage's stems.
 ANSWER_KIND_WORDS = {stem(w): kind for kind, ws in {
-    "#money": "money cost costs funding fund funds budget salary price paid pay spend spent dollars worth",
+    "#money": "money cost costs funding fund funds paid pay spend spent dollars",
     "#date": "day date week month year time",
     "#duration": "long duration hours minutes",
     "#age": "old age",
@@ -302,9 +302,10 @@ def quantity_numbers(text: str) -> set[float]:
         if not unit and value <= 31 and (before[-3:] in MONTH_ABBR or before in MONTHS):
             continue
         out.add(value)
+    vague = {fold(w) for m in re.finditer(r"\b(\w+) or (\w+)\b", text) for w in m.groups()}
     for w in words(text):
         f = fold(w)
-        if f in NUMBER_WORDS and f not in {"once", "one"}:
+        if f in NUMBER_WORDS and f not in {"once", "one"} and f not in vague:    # not "one or two"
             out.add(float(NUMBER_WORDS[f]))
     return out
 
@@ -509,6 +510,7 @@ class QuestionTerms:
     speaker: frozenset[str] = frozenset()    # "what did *Amy Fischer* say": the name stems of who is quoted
     attribution: frozenset[str] = frozenset()  # "..., according to *NBC News*": names of the source, not the subject
     naming: bool = False             # asks what something is called ("what is the name of the practice ...")
+    counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
 
 
 _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
@@ -531,6 +533,41 @@ def question_attribution(question: str) -> frozenset[str]:
     for m in _ACCORDING.finditer(question):
         out |= names("x " + m.group(1))      # "x ": the first word of a text never counts as a name
     return frozenset(out)
+
+
+_COUNT_STOP = frozenset("did do does were was are is have has had will would could can should might may in on at from to "
+                        "into per that who which since during over under by for with across through than as".split())
+
+
+def counted_noun(question: str) -> str | None:
+    """The stem of the noun a "how many" question counts: the last word of the phrase after "how many"
+    ("how many fentanyl *seizures* did ...", "how many of the *migrants* Mexico stopped ...")."""
+    m = re.search(r"\bhow many\s+(?:of\s+(?:the|these|those|them)\s+)?((?:[\w'-]+\s+){0,3}[\w'-]+)",
+                  re.sub(r"\bU\.S\.(?:A\.)?", "US", question), re.IGNORECASE)
+    if not m:
+        return None
+    phrase: list[str] = []
+    for i, w in enumerate(m.group(1).split()):
+        f = fold(w)
+        # the phrase ends at a verb, a preposition or a name ("migrants *Mexico* stopped")
+        if f in _COUNT_STOP or (f in STOPWORDS and not (i == 0 and w.isupper())) \
+                or (i and (w[0].isupper() or f.endswith("ed") or f in _COMMON_VERBS or stem(f) in LIGHT_WORDS)):
+            break
+        phrase.append(f)
+    if not phrase:
+        return None
+    head = stem(phrase[-1])
+    return _SYNONYM.get(head, head)
+
+
+_PEOPLE = frozenset(stem(w) for w in "people person migrant immigrant asylum seeker refugee male female women woman "
+                    "adult individual family families child resident worker petitioner national".split())
+
+
+def people_noun(counted: str, stems: Iterable[str]) -> bool:
+    """Counting people of one description ("asylum seekers") is answered by a count of people of another
+    ("20 adult males") when the passage speaks of people at all."""
+    return counted in _PEOPLE and any(covered(p, stems) for p in _PEOPLE)
 
 
 def asks_name(question: str) -> bool:
@@ -619,7 +656,8 @@ def question_terms(question: str) -> QuestionTerms:
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
-                         attribution=question_attribution(q), naming=asks_name(q))
+                         attribution=question_attribution(q), naming=asks_name(q),
+                         counted=counted_noun(q))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
