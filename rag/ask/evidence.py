@@ -172,8 +172,14 @@ def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence) -> float:
     """Small rewards for holding what the question singles out: the weekday it names ("on Friday"), the
     noun it asks about ("which *bridge*"), a reason for a "why" question, a name for "what is it called"."""
     bonus = 0.0
-    if terms.weekdays and terms.weekdays & {lx.fold(w) for w in lx.words(s.text)}:
-        bonus += 0.06
+    if terms.weekdays:
+        days = {lx.fold(w) for w in lx.words(s.text)} & lx.WEEKDAYS
+        if terms.weekdays & days:
+            bonus += 0.06
+        elif days:
+            bonus -= 0.06           # "on Friday": a sentence about Wednesday and Thursday answers another question
+    if terms.speaker and any(q in s.text for q in "“”\""):
+        bonus += 0.06               # "what did X say": X's own words
     if terms.focus and terms.focus not in lx.LIGHT_WORDS and lx.term_covered(terms.focus, s.stems):
         bonus += 0.04
     if terms.kind == "why" and (lx.states_cause(s.text) or lx.refers_to_previous_cause(s.text)):

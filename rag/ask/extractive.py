@@ -38,11 +38,12 @@ def best_sentences(terms: lx.QuestionTerms, ranked: list[Sentence], index: Sente
 def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sentence | None:
     """The neighbouring sentence (same paragraph) that ``s`` needs to answer: the cause a sentence opening
     "As a result of these, ..." points back to; the quote a bare "X said in a statement." attributes; the year
-    a "when" question asks, when ``s`` has none and the sentence before does ("In 2019, ..."); the name of a
+    a "when" question asks, when ``s`` has none; what "This practice, ..." refers to and the sentence before does ("In 2019, ..."); the name of a
     thing described, when the next sentence gives it ("This practice, known as metering, ...")."""
     near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
     prev, nxt = near.get(s.index - 1), near.get(s.index + 1)
-    if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)):
+    if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)
+                             or lx.opens_with_reference(s.text)):
         return prev
     if terms.kind == "when" and prev is not None and not lx.explicit_date(s.text) and lx.explicit_date(prev.text):
         return prev

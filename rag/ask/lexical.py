@@ -22,7 +22,7 @@ off on once one only or other others our ours ourselves out over own per rather 
 so some such than that the their theirs them themselves then there these they this those through to too under until
 up upon us very via was we were what when where which while who whom whose why will with within without would yet
 you your yours yourself yourselves according article articles report reported reports tell told story news
-whats what's did does do according many much number numbers roughly approximately about
+whats what's did does do according many much number numbers roughly approximately about even though although
 """.split())
 
 # words that start a question or are too common to name anything, even when capitalised
@@ -113,7 +113,9 @@ def stem(word: str) -> str:
         w = w[:-2]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            w = w[: len(w) - len(suffix)] + repl
+            cut = w[: len(w) - len(suffix)] + repl
+            if cut not in STOPWORDS:        # "willing" is not "will"
+                w = cut
             break
     if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":  # stopped -> stop
         w = w[:-1]
@@ -130,6 +132,8 @@ def content_stems(text: str) -> list[str]:
     for w in words(strip_markers(text)):
         f = fold(w)
         if f in STOPWORDS or f[0].isdigit() or len(f) < 2:
+            continue
+        if f[-2:] in ("'s", "’s") and f[:-2] in STOPWORDS:      # "it's", "that's"
             continue
         st = stem(f)
         out.append(_SYNONYM.get(st, st))
@@ -148,6 +152,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:bring|brings|brought|bringing) back|(?:put|puts|putting) back into effect", "reinstate"),
     (r"(?:set|sets|setting) up|(?:put|puts|putting) in place", "establish"),
     (r"(?:turn|turns|turned|turning) away", "reject"),
+    (r"re-?(?:implement|instate|start)(?:s|ed|ing)?", "reinstate"),
+    (r"(?:have|has|had|having) to", "require"),
 )]
 _SYNONYM_GROUPS = """
 replace replaced replaces replacing supersede superseded substitute
@@ -164,6 +170,8 @@ increase increased increasing rise rising rose grow grew growing growth surge su
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
 help helped helping aid assist assisted assistance
 die died dying dead death deaths
+expensive costly
+require required requires requiring must obliged
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
@@ -384,11 +392,23 @@ _PERSON = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr|Rev|Gov|Sen|Rep|Gen)\.\s+)?[A-Z][a-z
                      r"(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z\u00C0-\u024F'’-]+)+")
 
 
+_ORG_WORDS = frozenset("""office department council protection report administration agency institute patrol service
+committee commission ministry court house senate congress university news times post party bureau organization
+association network center centre fund bank government police security protocols program initiative framework
+""".split())
+
+
 def person_like_names(text: str) -> list[str]:
-    """Runs of two or more capitalised words ("Santiago Rodriguez", "Rev. Javier Calvillo", "Greg Abbott")."""
+    """Runs of two or more capitalised words ("Santiago Rodriguez", "Rev. Javier Calvillo", "Greg Abbott"),
+    not those of organisations ("Customs and Border Protection", "Border Report")."""
     out = []
     for m in _PERSON.finditer(strip_markers(text)):
-        ws = [w for w in m.group().split() if fold(w).rstrip(".") not in MONTHS and fold(w) not in WEEKDAYS
+        ws = m.group().split()
+        # "Juarez Human Rights Office Director Santiago Rodriguez": the person follows the organisation
+        org = [i for i, w in enumerate(ws) if fold(w) in _ORG_WORDS]
+        if org:
+            ws = ws[org[-1] + 1:]
+        ws = [w for w in ws if fold(w).rstrip(".") not in MONTHS and fold(w) not in WEEKDAYS
               and fold(w) not in QUESTION_WORDS and fold(w) not in STOPWORDS]
         if len(ws) >= 2:
             out.append(" ".join(ws))
@@ -674,9 +694,18 @@ _SPEECH = re.compile(r"\b(?:said|says|told|tells|added|adds|stated|wrote|writes|
                      r"according to|claimed|declared|insisted|called)\b", re.IGNORECASE)
 
 
-def says_unknown(text: str) -> bool:
-    """Does the sentence say that something is not known ("It isn't known how many ... are deported")?"""
-    return bool(_UNKNOWN.search(text))
+def says_unknown(text: str, kind: str) -> bool:
+    """Does the sentence say that the kind of thing asked is not known ("It isn't known how many ... are
+    deported" for a "how many" question; "it is unclear why ..." for a "why" question)?"""
+    m = _UNKNOWN.search(text)
+    if not m:
+        return False
+    rest = fold(text[m.start():])
+    if kind == "count":
+        return bool(re.search(r"\bhow (many|much)\b|\b(numbers?|figures?|data|total|tally)\b", rest))
+    if kind in ("when", "where", "why", "who"):
+        return bool(re.search(rf"\b{kind}\b", rest))
+    return kind == "other"
 
 
 def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
@@ -700,6 +729,11 @@ _NAMES_SOMETHING = re.compile(r"\b(?:known as|called|dubbed|named|referred to as
 def bare_attribution(text: str) -> bool:
     """Is the sentence only a speaker ("U.S. Customs and Border Protection said in a statement.")?"""
     return bool(_BARE_ATTRIBUTION.match(text.strip()))
+
+
+def opens_with_reference(text: str) -> bool:
+    """Does the sentence open by pointing at the one before ("This practice, known as metering, ...")?"""
+    return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()))
 
 
 def names_something(text: str) -> bool:

@@ -84,7 +84,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
                             f"non-name {best_plain:.2f})", best_cov, best_sent)
     # the article itself says the thing asked is not known ("It isn't known how many ... are deported")
     for s in ranked[:6]:
-        if lx.says_unknown(s.text) and s.dense >= MIN_UNKNOWN_DENSE and min(
+        if lx.says_unknown(s.text, terms.kind) and s.dense >= MIN_UNKNOWN_DENSE and min(
                 lexical_coverage(terms, s.stems, idf),
                 lexical_coverage(terms, s.stems, idf, names=False)) >= MIN_UNKNOWN_COVERAGE:
             return GateDecision(False, f"the article says this is not known: \u201c{s.text}\u201d", best_cov, s)
