@@ -22,7 +22,7 @@ off on once one only or other others our ours ourselves out over own per rather 
 so some such than that the their theirs them themselves then there these they this those through to too under until
 up upon us very via was we were what when where which while who whom whose why will with within without would yet
 you your yours yourself yourselves according article articles report reported reports tell told story news
-whats what's did does do according many much number numbers roughly approximately about even though although
+whats what's did does do according many much number numbers roughly approximately about even though although absent
 """.split())
 
 # words that start a question or are too common to name anything, even when capitalised
@@ -44,6 +44,11 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k"
 # spelling variants that name the same thing
 ALIASES = {"united states": "us", "u.s.": "us", "u.s": "us", "usa": "us", "america": "us", "american": "us",
            "amlo": "lopez obrador"}
+
+# titles as news style abbreviates them ("Texas Gov. Greg Abbott", "the Rev. Javier Calvillo")
+_TITLES = [(re.compile(rf"\b{a}\.(?=\s)"), w) for a, w in (
+    ("gov", "governor"), ("rev", "reverend"), ("sen", "senator"), ("rep", "representative"), ("sec", "secretary"),
+    ("pres", "president"), ("gen", "general"), ("dr", "doctor"), ("supt", "superintendent"), ("atty", "attorney"))]
 
 _ABBREVIATIONS = frozenset("mr mrs ms dr prof sr jr st rev gov sen rep gen col lt sgt capt no vs etc inc ltd co corp "
                            "jan feb mar apr jun jul aug sep sept oct nov dec mt ft u.s u.k u.n d.c".split())
@@ -168,9 +173,14 @@ big bigger biggest large larger largest huge
 child children kid kids minor minors
 increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
-help helped helping aid assist assisted assistance
+help helped helping aid assist assisted assistance intervention support supported
 die died dying dead death deaths
 expensive costly
+head lead leads led heads manage manages
+priest reverend pastor clergyman
+major significant substantial considerable
+send ship shipped shipping transport transported bus bused bussed
+continue continued continues continuing keep keeps kept
 require required requires requiring must obliged
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
@@ -434,7 +444,7 @@ def normalise_aliases(text: str) -> str:
             f = re.sub(rf"\b{re.escape(k)}\b", v, f)
     if _LEARNED.pattern is not None:
         f = _LEARNED.pattern.sub(lambda m: _LEARNED.acronyms[m.group(0)], f)
-    for pattern, word in _PHRASES:
+    for pattern, word in _TITLES + _PHRASES:
         f = pattern.sub(word, f)
     return f
 
@@ -533,9 +543,12 @@ class QuestionTerms:
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
 
 
+_MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
 _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b"),
-          ("#money", r"\bhow much (?:money|funding|did .{1,80} (?:cost|pay|spend|fund|receive|get))\b|"
+          ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
+                     rf"(?:{_MONEY_NOUNS})\b|"
+                     r"\bhow much (?:money|funding|did .{1,80} (?:cost|pay|spend|fund|receive|get))\b|"
                      r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
           ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"))
 _SAY = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|the|this|that|another|other|many|most|"
@@ -596,7 +609,7 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\bwhat (?:is|was|were|are) (?:the )?name (?:of|for)\b|\bwhat (?:is|was) .{0,40} term\b", q))
+                          r"\bwhat (?:is|was|were|are) (?:the )?name (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b", q))
 
 
 def question_unit(question: str) -> str | None:
@@ -619,12 +632,14 @@ def question_speaker(question: str) -> frozenset[str]:
 
 
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b")
+_QUANTITY_NOUN = re.compile(rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
+                            rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate)\b")
 
 
 def question_kind(question: str) -> str:
     q = fold(question)
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
-                 r"\bhow (large|big|long|far|old|often)\b", q):
+                 r"\bhow (large|big|long|far|old|often)\b", q) or _QUANTITY_NOUN.search(q):
         return "count"
     # the first question word decides: "where was he *when* he said ..." asks where; "the people *who* came"
     # is a relative clause of a "what" question
@@ -718,7 +733,9 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
     own = names(sentence)
     if _SPEECH.search(sentence) and (own - speaker):
         return bool(speaker & own) or all(covered(n, own) for n in speaker)
-    return bool(_SPEECH.search(context)) and all(covered(n, names(context)) for n in speaker)
+    # not attributed itself: it must be part of a quote that the paragraph attributes to the person
+    return any(q in sentence for q in "“”\"") and bool(_SPEECH.search(context)) \
+        and all(covered(n, names(context)) for n in speaker)
 
 
 _BARE_ATTRIBUTION = re.compile(r"^[\"'“”‘’]?\s*[A-Z][\w.’'&-]*\s+(?:(?:[A-Z][\w.’'&-]*|and|of|for|the|de|del|la)\s+){0,7}(?:said|says|told|added|wrote|stated)\b"

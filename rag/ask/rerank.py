@@ -26,6 +26,7 @@ MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
 MIN_DENSE = 0.2
 MIN_UNKNOWN_COVERAGE = 0.4
+SPEAKER_PLAIN_FACTOR = 0.5
 MIN_UNKNOWN_DENSE = 0.6
 
 
@@ -75,6 +76,9 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
         found_hard = True
         cov = lexical_coverage(terms, frozenset(stems), idf)
         plain = lexical_coverage(terms, frozenset(stems), idf, names=False)
+        if terms.speaker and lx.attributed_to(terms.speaker, s.text, " ".join(w.text for w in win)):
+            # "what did X say would happen ...": X's own words answer, in words of their own
+            plain = min(1.0, plain / SPEAKER_PLAIN_FACTOR)
         if (min(cov, plain), cov) > best_key:
             best_key, best_cov, best_plain, best_sent = (min(cov, plain), cov), cov, plain, s
     if not found_hard:
