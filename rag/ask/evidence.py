@@ -178,8 +178,11 @@ def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence) -> float:
             bonus += 0.06
         elif days:
             bonus -= 0.06           # "on Friday": a sentence about Wednesday and Thursday answers another question
-    if terms.speaker and any(q in s.text for q in "“”\""):
-        bonus += 0.06               # "what did X say": X's own words
+    if terms.speaker:
+        if any(q in s.text for q in "“”\""):
+            bonus += 0.06           # "what did X say": X's own words
+        if lx.attributed_to(terms.speaker, s.text, s.text):
+            bonus += 0.1
     if terms.focus and terms.focus not in lx.LIGHT_WORDS and lx.term_covered(terms.focus, s.stems):
         bonus += 0.04
     if terms.kind == "why" and (lx.states_cause(s.text) or lx.refers_to_previous_cause(s.text)):

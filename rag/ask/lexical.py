@@ -731,8 +731,11 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
     if not speaker:
         return True
     own = names(sentence)
-    if _SPEECH.search(sentence) and (own - speaker):
-        return bool(speaker & own) or all(covered(n, own) for n in speaker)
+    if _SPEECH.search(sentence) and own:
+        if speaker & own:
+            return True                 # "..., Johnson said."
+        if own - speaker:
+            return all(covered(n, own) for n in speaker)
     # not attributed itself: it must be part of a quote that the paragraph attributes to the person
     return any(q in sentence for q in "“”\"") and bool(_SPEECH.search(context)) \
         and all(covered(n, names(context)) for n in speaker)
