@@ -25,6 +25,7 @@ from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, window
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
 MIN_DENSE = 0.2
+GATE_WINDOW_CHARS = 600      # a long sentence's paragraph neighbours count too
 MIN_UNKNOWN_COVERAGE = 0.4
 SPEAKER_PLAIN_FACTOR = 0.5
 MIN_UNKNOWN_DENSE = 0.6
@@ -64,7 +65,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     found_hard = False
     for s in ranked[:top]:
         stems: set[str] = set()
-        win = window(s, ranked, index)
+        win = window(s, ranked, index, max_chars=GATE_WINDOW_CHARS)
         for w in win:
             stems |= w.stems
         if terms.numbers or terms.months:
