@@ -69,6 +69,8 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         if terms.months and not lx.supports_months(terms.months, " ".join(w.text for w in window(s, ranked, index)),
                                                    s.chunk.published):
             continue
+        if terms.outcome and lx.not_a_fact(s.text):
+            continue            # "did the talks end in a deal?": "talks are expected to continue" does not say
         if terms.speaker and not lx.attributed_to(terms.speaker, s.text,
                                                   " ".join(w.text for w in window(s, ranked, index))):
             continue            # "what did X say": a quote of someone else does not answer

@@ -541,6 +541,7 @@ class QuestionTerms:
     attribution: frozenset[str] = frozenset()  # "..., according to *NBC News*": names of the source, not the subject
     naming: bool = False             # asks what something is called ("what is the name of the practice ...")
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
+    outcome: bool = False            # asks what happened ("did the talks end in a deal", "who won ...")
 
 
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
@@ -601,6 +602,24 @@ def people_noun(counted: str, stems: Iterable[str]) -> bool:
     """Counting people of one description ("asylum seekers") is answered by a count of people of another
     ("20 adult males") when the passage speaks of people at all."""
     return counted in _PEOPLE and any(covered(p, stems) for p in _PEOPLE)
+
+
+_OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
+                      r"\bwhat happened\b|\boutcome\b|\bin the end\b", re.IGNORECASE)
+_NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|planning to|hopes? to|hoping to|prefer|"
+                         r"preferred|called on|urged|wants? to|wanted|may|might|could|should|if)\b", re.IGNORECASE)
+
+
+def asks_outcome(question: str) -> bool:
+    """Does the question ask whether or how something turned out ("Did Congress end up approving ...?",
+    "Who won the election?")?"""
+    return bool(_OUTCOME.search(question))
+
+
+def not_a_fact(text: str) -> bool:
+    """Does the sentence speak of what was expected, wanted or asked for ("are expected to continue talks",
+    "called on the U.S. to approve", "would prefer that Biden win") rather than of what happened?"""
+    return bool(_NOT_A_FACT.search(text))
 
 
 def asks_name(question: str) -> bool:
@@ -692,7 +711,7 @@ def question_terms(question: str) -> QuestionTerms:
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
                          attribution=question_attribution(q), naming=asks_name(q),
-                         counted=counted_noun(q))
+                         counted=counted_noun(q), outcome=asks_outcome(q))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
