@@ -38,13 +38,15 @@ def best_sentences(terms: lx.QuestionTerms, ranked: list[Sentence], index: Sente
 def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sentence | None:
     """The neighbouring sentence (same paragraph) that ``s`` needs to answer: the cause a sentence opening
     "As a result of these, ..." points back to; the quote a bare "X said in a statement." attributes; the year
-    a "when" question asks, when ``s`` has none; what "This practice, ..." refers to and the sentence before does ("In 2019, ..."); the name of a
-    thing described, when the next sentence gives it ("This practice, known as metering, ...")."""
+    a "when" question asks, when ``s`` has none; what "This practice, ..." refers to and the sentence before does ("In 2019, ..."); the rest of a
+    quote the sentence opens; the name of a thing described, when the next sentence gives it ("This practice, known as metering, ...")."""
     near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
     prev, nxt = near.get(s.index - 1), near.get(s.index + 1)
     if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)
                              or lx.opens_with_reference(s.text)):
         return prev
+    if nxt is not None and lx.opens_quote(s.text):
+        return nxt              # the quote goes on: “has a very ambitious agenda. / For some of these things, ...”
     if terms.kind == "when" and prev is not None and not lx.explicit_date(s.text) and lx.explicit_date(prev.text):
         return prev
     if terms.naming and nxt is not None and not lx.names_something(s.text) and lx.names_something(nxt.text):

@@ -159,6 +159,7 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:turn|turns|turned|turning) away", "reject"),
     (r"re-?(?:implement|instate|start)(?:s|ed|ing)?", "reinstate"),
     (r"(?:have|has|had|having) to", "require"),
+    (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
 )]
 _SYNONYM_GROUPS = """
 replace replaced replaces replacing supersede superseded substitute
@@ -176,6 +177,10 @@ decrease decreased decreasing drop dropped fall fell falling decline declined de
 help helped helping aid assist assisted assistance intervention support supported
 die died dying dead death deaths
 expensive costly
+version equivalent counterpart
+heritage descent ancestry
+applicant applicants petitioner petitioners
+oppose opposed opposes opposing
 head lead leads led heads manage manages
 priest reverend pastor clergyman
 major significant substantial considerable
@@ -468,6 +473,9 @@ _ACRO = re.compile(r"\b[A-Z]{2,6}\b")
 _CAP_PHRASE = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+(?:and|of|for|on|the|de|del|la))?\s+[A-Z][a-z]+){1,5}")
 
 
+_AKA = re.compile(r"\b([A-Z]{2,6}),?\s+(?:also\s+)?(?:known|referred to)\s+as\s+[“\"]([^”\"]{3,60})[”\"]")
+
+
 def with_spellings(query: str) -> str:
     """``query`` plus the other spelling of each learned acronym it uses ("CBP" -> "... (Customs and Border
     Protection)"), for the search engines, which match words, not meanings."""
@@ -516,6 +524,12 @@ def learn_corpus(texts: Iterable[str]) -> None:
                             and not set(ALIASES) & set(phrase.split()):   # the fixed aliases win
                         spelled[phrase] = initials.lower()
                     break
+    # nicknames the articles give an acronym: "MPP, also known as “Remain in Mexico”"
+    for text in texts:
+        for m in _AKA.finditer(text):
+            acronym, nickname = m.group(1), fold(m.group(2)).strip(" ,.")
+            if acronym in acronyms_used and nickname not in ALIASES and len(nickname.split()) <= 6:
+                spelled.setdefault(nickname, acronym.lower())
     _LEARNED.acronyms = spelled
     _LEARNED.pattern = (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(spelled, key=len, reverse=True))
                                    + r")\b") if spelled else None)
@@ -754,7 +768,9 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
         if speaker & own:
             return True                 # "..., Johnson said."
         if own - speaker:
-            return all(covered(n, own) for n in speaker)
+            # the question may name the speaker by title ("Chicago's mayor", "Amnesty International USA's
+            # director"): the paragraph then introduces them together ("Chicago Mayor Brandon Johnson")
+            return all(covered(n, own) for n in speaker) or _introduced_together(own - speaker, speaker, context)
     # not attributed itself: it must be part of a quote that the paragraph attributes to the person
     return any(q in sentence for q in "“”\"") and bool(_SPEECH.search(context)) \
         and all(covered(n, names(context)) for n in speaker)
@@ -775,6 +791,11 @@ def opens_with_reference(text: str) -> bool:
     return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()))
 
 
+def opens_quote(text: str) -> bool:
+    """Does the sentence open a quotation it does not close (“... agenda. / For some ...”)?"""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
 def names_something(text: str) -> bool:
     """Does the sentence give something a name ("This practice, known as metering, ...")?"""
     return bool(_NAMES_SOMETHING.search(text))
@@ -784,6 +805,17 @@ def explicit_date(text: str) -> bool:
     """A month, a year or a weekday written out (not "recently" or "late")."""
     return bool(months(text) or re.search(r"\b(1[89]|20)\d\d\b", text)
                 or any(fold(w) in WEEKDAYS for w in words(text)))
+
+
+def _introduced_together(named: set[str], speaker: set[str], context: str, span: int = 12) -> bool:
+    """Does ``context`` mention one of ``named`` within ``span`` words of every stem of ``speaker``?"""
+    toks = [stem(w) for w in words(normalise_aliases(context))]
+    for i, t in enumerate(toks):
+        if t in named:
+            near = toks[max(0, i - span):i + span + 1]
+            if all(covered(n, near) for n in speaker):
+                return True
+    return False
 
 
 def states_cause(text: str) -> bool:
