@@ -128,9 +128,9 @@ def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], 
 def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> bool:
     """Does a sentence hold the kind of thing the question asks for, beyond what the question itself says?
     count: a quantity (not a bare year); when: a date expression; who: a name the question does not name."""
+    if terms is not None and terms.unit and terms.unit not in lx.answer_kinds(text):
+        return False                # "how old" wants an age, "how much money" an amount, "what countries" nationalities
     if kind == "count":
-        if terms is not None and terms.unit and terms.unit not in lx.answer_kinds(text):
-            return False            # "how old" wants an age, "how much money" an amount of money
         found = lx.quantity_numbers(text)
         return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
@@ -138,7 +138,8 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
     if kind == "who":
         asked = (terms.names | set(terms.content)) if terms is not None else set()
         for name in lx.person_like_names(text):
-            if any(not lx.covered(lx.stem(lx.fold(w)), asked) for w in name.split()):
+            # a name the question does not give ("President Biden" is no answer when it asks about Biden)
+            if any(not lx.covered(lx.stem(lx.fold(w)), asked) for w in name.split() if not lx.is_title(w)):
                 return True
         return False
     return True

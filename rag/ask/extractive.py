@@ -79,6 +79,8 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         stems: set[str] = set(s.stems)
         for w in window(s, ranked, index):
             stems |= w.stems
+        if terms.role and not lx.fills_role(terms.role, " ".join(w.text for w in window(s, ranked, index)), stems):
+            continue            # "which federal judge": a sentence about federal authorities names no judge
         if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
                                                              or lx.people_noun(terms.counted, stems)):
             continue            # "how many fentanyl seizures": a count of migrants does not answer

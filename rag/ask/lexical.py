@@ -220,7 +220,10 @@ _DURATION = re.compile(r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|ni
                        r"[\s-]+(?:more\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged?\s+\d{1,3}\b|\b[A-Z][a-z]+,\s\d{1,3},", re.I)
 _PERCENT = re.compile(r"\d\s*(?:%|percent\b)|\b(?:half|a quarter|a third|one in \w+)\b", re.I)
-_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ean|ese|ish)s?\b")
+# a nationality said of people: "a Nicaraguan and a Colombian", "Venezuelans", "six citizens of Venezuela"
+# (not "Mexican immigration officials": an adjective of something else)
+_DEMONYM = re.compile(r"\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+[A-Z][a-z]+(?:an|ian|ean|ese|ish)\b"
+                      r"(?!\s+[a-z])|\b[A-Z][a-z]+(?:ans|ians|eans)\b|\b(?:citizens|nationals|natives) of [A-Z]")
 
 
 def answer_kinds(text: str) -> set[str]:
@@ -556,6 +559,7 @@ class QuestionTerms:
     naming: bool = False             # asks what something is called ("what is the name of the practice ...")
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
     outcome: bool = False            # asks what happened ("did the talks end in a deal", "who won ...")
+    role: str | None = None          # the role a "which federal *judge*" question asks for
 
 
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
@@ -565,7 +569,9 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
                      rf"(?:{_MONEY_NOUNS})\b|"
                      r"\bhow much (?:money|funding|did .{1,80} (?:cost|pay|spend|fund|receive|get))\b|"
                      r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
-          ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"))
+          ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"),
+          ("#nationality", r"\b(?:what|which) (?:countr(?:y|ies)|nationalit(?:y|ies)) (?:[a-z0-9-]+ ){0,14}?(?:from|of origin)\b|"
+                           r"\b(?:what|which) nationalit(?:y|ies)\b"))
 _SAY = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|the|this|that|another|other|many|most|"
                   r"several|two|three)\b)(.{2,60}?) (?:say|said|tell|told|think|argue|warn|claim|predict|mean|describe|"
                   r"write|add)\b|\bhow did (.{2,60}?) (?:describe|respond|react|"
@@ -681,11 +687,17 @@ def question_kind(question: str) -> str:
     if word in ("when", "where", "why"):
         return word
     if word in ("who", "whom", "whose"):
+        # "who is Santiago Rodriguez?" asks what the named person is, not for a name
+        m = re.match(r"^\W*who\s+(?:is|was|are|were)\s+(.+?)\W*$", question.strip(), re.IGNORECASE)
+        if m and content_stems(normalise_aliases(m.group(1))) and all(
+                covered(t, names(m.group(1) + " x") | names("x " + m.group(1)))
+                for t in content_stems(normalise_aliases(m.group(1)))):
+            return "other"
         return "who"
     if re.search(r"\b(what|which) (year|month|day|date)\b", q):
         return "when"
     if re.search(rf"\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
-                 rf"\bname of (the |a |an |this |that )?([a-z-]+ )?({_PERSON_NOUNS})\b", q):
+                 rf"\bname of (the |a |an |this |that )?([a-z-]+ ){{0,3}}({_PERSON_NOUNS})\b", q):
         return "who"
     if re.search(r"\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
         return "why"
@@ -695,6 +707,37 @@ def question_kind(question: str) -> str:
 _PERSON_NOUNS = ("official|person|president|secretary|mayor|director|leader|governor|minister|spokesman|spokeswoman|"
                  "spokesperson|photographer|reporter|journalist|man|woman|asylum seeker|migrant|advocate|judge|"
                  "senator|ambassador|commissioner|chief|head")
+_TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
+    "mr mrs ms dr rev gov sen rep gen prime vice deputy assistant general attorney reverend prof sir".split())
+_AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)"
+_ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
+                   rf"\bname of (?:the |a |an |this |that )?(?:[a-z-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
+# roles any titled person fills ("which two leaders" -> "President Biden and Prime Minister Justin Trudeau")
+_GENERIC_ROLES = frozenset(stem(w) for w in "leader official head chief person man woman".split())
+_TITLED = re.compile(r"\b(?:President|Prime Minister|Secretary|Mayor|Gov\.|Governor|Sen\.|Senator|Rep\.|Minister|"
+                     r"Director|Judge|Ambassador|Chief|Rev\.|Commissioner|Chancellor|King|Queen|General)\s+[A-Z]")
+
+
+def fills_role(role: str, text: str, stems: Iterable[str]) -> bool:
+    """Does the passage name someone in the role asked ("which federal *judge*")? A generic role ("which
+    leaders") is filled by anyone with a title ("President Biden")."""
+    return term_covered(role, stems) or (role in _GENERIC_ROLES and bool(_TITLED.search(text)))
+
+
+def is_title(word: str) -> bool:
+    """A title or role rather than a name ("President", "Mayor", "Rev.")."""
+    return fold(word).rstrip(".") in _TITLE_WORDS
+
+
+def question_role(folded_question: str) -> str | None:
+    """The role a "which ... judge/mayor/official" question asks for (its stem), if any."""
+    m = _ROLE.search(folded_question)
+    if not m:
+        return None
+    role = m.group(1) or m.group(2)
+    return None if role in ("man", "woman", "person", "migrant", "asylum seeker") else stem(role)
+
+
 _FOCUS = re.compile(r"\b(?:which|what)\s+(?:(?:was|were|is|are)\s+the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
                     r"([a-z-]+)(?:\s+([a-z-]+))?")
 _COMMON_VERBS = frozenset("came went said made took gave got led ran won began brought told met held sent saw paid set "
@@ -725,7 +768,8 @@ def question_terms(question: str) -> QuestionTerms:
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
                          attribution=question_attribution(q), naming=asks_name(q),
-                         counted=counted_noun(q), outcome=asks_outcome(q))
+                         counted=counted_noun(q), outcome=asks_outcome(q),
+                         role=question_role(fold(q)))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
