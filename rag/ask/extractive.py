@@ -81,6 +81,13 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
             stems |= w.stems
         if terms.role and not lx.fills_role(terms.role, " ".join(w.text for w in window(s, ranked, index)), stems):
             continue            # "which federal judge": a sentence about federal authorities names no judge
+        if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
+                                                                  terms.names | set(terms.content)):
+            continue            # "the mayor of Denver": "Gov. Greg Abbott" is someone else
+        if terms.naming and not lx.gives_name(s.text, terms):
+            continue            # "what is the name of the shelter": "a government shelter" names none
+        if terms.exact_date and not lx.explicit_date(s.text):
+            continue            # "on what date": "later this month" is no date
         if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
                                                              or lx.people_noun(terms.counted, stems)):
             continue            # "how many fentanyl seizures": a count of migrants does not answer

@@ -23,6 +23,7 @@ so some such than that the their theirs them themselves then there these they th
 up upon us very via was we were what when where which while who whom whose why will with within without would yet
 you your yours yourself yourselves according article articles report reported reports tell told story news
 whats what's did does do according many much number numbers roughly approximately about even though although absent
+single
 """.split())
 
 # words that start a question or are too common to name anything, even when capitalised
@@ -160,6 +161,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"re-?(?:implement|instate|start)(?:s|ed|ing)?", "reinstate"),
     (r"(?:have|has|had|having) to", "require"),
     (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
+    (r"(?:take|takes|took|taking|taken) in", "receive"),
+    (r"(?:push|pushes|pushed|pushing) aside|(?:put|puts|putting) on hold|(?:set|sets|setting) aside", "sideline"),
 )]
 _SYNONYM_GROUPS = """
 replace replaced replaces replacing supersede superseded substitute
@@ -170,7 +173,6 @@ flee flees fled fleeing escape escaped escaping
 reinstate reinstated restart restarted restarting resume resumed resuming revive revived
 establish established create created creating launch launched
 implement implemented implementing enact enacted
-big bigger biggest large larger largest huge
 child children kid kids minor minors
 increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
@@ -179,6 +181,11 @@ die died dying dead death deaths
 expensive costly
 version equivalent counterpart
 heritage descent ancestry
+live lives living lived reside resides residing resident residents
+promise promised promises pledge pledged commit committed commits vow vowed
+care caring cares protect protected protecting protects
+shared share common mutual intersect intersecting
+big bigger biggest large larger largest huge strong stronger strongest
 applicant applicants petitioner petitioners
 oppose opposed opposes opposing
 head lead leads led heads manage manages
@@ -200,6 +207,7 @@ ask asked want wanted put putting send sending sent set take took taken taking k
 give gave given make made come came bring brought see saw seen show shown need try let happen happened describe
 described mention mentioned call called urge urged look looking use used right away back way thing kind type sort
 actually really exactly specifically toward towards behalf regarding concerning end ended
+nickname name term label speak speaking spoke represent represented represents topic
 """.split()) | frozenset("""putt sent took kept went gone got gave made came brought saw seen shown""".split())
 LIGHT_WEIGHT = 0.35
 
@@ -560,6 +568,7 @@ class QuestionTerms:
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
     outcome: bool = False            # asks what happened ("did the talks end in a deal", "who won ...")
     role: str | None = None          # the role a "which federal *judge*" question asks for
+    exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
 
 
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
@@ -627,7 +636,8 @@ def people_noun(counted: str, stems: Iterable[str]) -> bool:
 _OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
                       r"\bwhat happened\b|\boutcome\b|\bin the end\b", re.IGNORECASE)
 _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|planning to|hopes? to|hoping to|prefer|"
-                         r"preferred|called on|urged|wants? to|wanted|may|might|could|should|if)\b", re.IGNORECASE)
+                         r"preferred|called on|urged|wants? to|wanted|may|might|could|should|if|(?:(?:has|have) been|is|are|was|were) "
+                         r"(?:debating|considering|discussing|negotiating|weighing)|pending|proposed)\b", re.IGNORECASE)
 
 
 def asks_outcome(question: str) -> bool:
@@ -711,6 +721,7 @@ _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
     "mr mrs ms dr rev gov sen rep gen prime vice deputy assistant general attorney reverend prof sir".split())
 _AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)"
 _ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
+                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}?({_PERSON_NOUNS})\b|"
                    rf"\bname of (?:the |a |an |this |that )?(?:[a-z-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
 # roles any titled person fills ("which two leaders" -> "President Biden and Prime Minister Justin Trudeau")
 _GENERIC_ROLES = frozenset(stem(w) for w in "leader official head chief person man woman".split())
@@ -734,7 +745,7 @@ def question_role(folded_question: str) -> str | None:
     m = _ROLE.search(folded_question)
     if not m:
         return None
-    role = m.group(1) or m.group(2)
+    role = m.group(1) or m.group(2) or m.group(3)
     return None if role in ("man", "woman", "person", "migrant", "asylum seeker") else stem(role)
 
 
@@ -759,17 +770,24 @@ def question_focus(folded_question: str) -> str | None:
     return stem(noun)
 
 
+# "According to one U.S. official, ...", "Per Mexico's president, as reported by Border Report, ...": who says it,
+# which the passage's own sentence rarely repeats (its names must still be in the articles: see ``names``)
+_ATTRIBUTION_CLAUSE = re.compile(r"(?:^|(?<=[,;]))\s*(?:according to|per|as reported by|as reported in|reported by|"
+                                 r"citing|as told to)\s+[^,;?]{2,80}?(?=[,;?]|$)", re.IGNORECASE)
+
+
 def question_terms(question: str) -> QuestionTerms:
     q = strip_markers(question)
     folded = normalise_aliases(q)
-    content = tuple(dict.fromkeys(content_stems(folded)))
+    content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", q)))))
     days = frozenset(w for w in (fold(x) for x in words(q)) if w in WEEKDAYS)
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
                          attribution=question_attribution(q), naming=asks_name(q),
                          counted=counted_noun(q), outcome=asks_outcome(q),
-                         role=question_role(fold(q)))
+                         role=question_role(fold(q)),
+                         exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day)\b", fold(q))))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
@@ -833,6 +851,48 @@ def bare_attribution(text: str) -> bool:
 def opens_with_reference(text: str) -> bool:
     """Does the sentence open by pointing at the one before ("This practice, known as metering, ...")?"""
     return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()))
+
+
+def gives_name(text: str, terms: "QuestionTerms") -> bool:
+    """Does the sentence give a name the question does not: "known as metering", "the Bicentennial Framework"?
+    ("... is processing newly returned asylum seekers" names nothing.)"""
+    if re.search(r"\b(?:known as|called|dubbed|named|referred to as|nicknamed)\s+[“\"]?\w", text):
+        return True
+    asked = set(terms.names) | set(terms.content)
+    for i, m in enumerate(_WORD.finditer(text)):
+        w = m.group()
+        if i == 0 or not w[0].isupper() or fold(w) in STOPWORDS or fold(w) in MONTHS or fold(w) in WEEKDAYS:
+            continue
+        st = stem(fold(ALIASES.get(fold(w), fold(w)).split()[0]))
+        if st not in ("us",) and not covered(st, asked):
+            return True
+    return False
+
+
+def role_named(role: str, text: str, asked: Iterable[str] = ()) -> bool:
+    """Is someone the question does not name given the role asked, as news style gives it: before the name
+    ("Chicago *Mayor* Brandon Johnson", "Texas *Gov.* Greg Abbott") or after it ("Amy Fischer, *director* of
+    ...")? "The mayors of New York" names no mayor; a generic role ("which leaders") takes any title."""
+    folded = normalise_aliases(text)
+    asked = set(asked)
+    for name in person_like_names(text):
+        ws = name.split()
+        titles = [i for i, w in enumerate(ws) if is_title(w)]
+        parts = [fold(w) for w in ws[titles[-1] + 1 if titles else 0:]]     # "Chicago Mayor | Brandon Johnson"
+        if not parts or covered(stem(parts[-1]), asked):
+            continue
+        first, last = re.escape(parts[0]), re.escape(parts[-1])
+        if role in _GENERIC_ROLES and _TITLED.search(text) and re.search(rf"\b{first}\b", folded):
+            titled = any(re.search(rf"{t}\s+(?:[a-z.]+\s+){{0,2}}{first}\b", folded) for t in
+                         ("president", "prime minister", "secretary", "mayor", "governor", "senator", "minister",
+                          "director", "judge", "ambassador", "chief", "reverend", "commissioner", "general"))
+            if titled:
+                return True
+        roles = rf"{re.escape(role)}\w*"
+        if re.search(rf"\b{roles}\s+{first}\b", folded) or \
+                re.search(rf"\b{last}\s*,\s*(?:the |a |an )?(?:[a-z-]+\s+){{0,3}}{roles}\b", folded):
+            return True
+    return False
 
 
 def opens_quote(text: str) -> bool:
