@@ -6,7 +6,7 @@ overlap with the question; and the numbered sources the prompt shows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -151,10 +151,13 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
     if not sentences:
         return []
     vecs = index.vectors([question] + [s.text for s in sentences])
+    # "what did Amy Fischer say ...": her name picks the sentences (see the bonus); what she said is the rest
+    said = terms if not terms.speaker else replace(
+        terms, content=tuple(t for t in terms.content if t not in terms.speaker) or terms.content)
     for i, s in enumerate(sentences):
         s.dense = float(vecs[0] @ vecs[i + 1]) if vecs is not None else 0.0
         # names pick the article; the other words (what is asked about them) pick the sentence
-        s.lexical = 0.5 * lexical_coverage(terms, s.stems, idf) + 0.5 * lexical_coverage(terms, s.stems, idf, names=False)
+        s.lexical = 0.5 * lexical_coverage(said, s.stems, idf) + 0.5 * lexical_coverage(said, s.stems, idf, names=False)
         bonus = 0.0
         if terms.kind != "other":
             bonus = 0.08 if kind_fit(terms.kind, s.text, terms) else -0.12
@@ -165,7 +168,13 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
         bonus += _evidence_bonus(terms, s)
         if len(lx.words(s.text)) < 6:
             bonus -= 0.15           # fragments ("Lopez Obrador said.") are poor evidence
-        s.score = 0.45 * s.dense + 0.55 * s.lexical + bonus - 0.004 * s.chunk_rank
+        # a quote answers "what did X say" in words of its own: meaning counts for more than shared words
+        w_dense = 0.7 if terms.speaker else 0.45
+        s.score = w_dense * s.dense + (1 - w_dense) * s.lexical + bonus - 0.004 * s.chunk_rank
+    if terms.speaker:
+        # "what did Amy Fischer say ...": the sentences she is quoted in come first, best first
+        own = {id(s) for s in sentences if lx.attributed_to(terms.speaker, s.text, s.text)}
+        return sorted(sentences, key=lambda s: (id(s) in own, s.score), reverse=True)
     return sorted(sentences, key=lambda s: s.score, reverse=True)
 
 
@@ -211,6 +220,11 @@ def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_c
             length += len(span.text)
             out.append(s)
     return sorted(out, key=lambda s: s.index)
+
+
+def nearby_text(s: Sentence, index: SentenceIndex) -> str:
+    """The paragraphs around ``s`` (its own, the one before and the one after)."""
+    return " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk) if abs(para - s.para) <= 1)
 
 
 def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int = 4,

@@ -7,9 +7,10 @@ wrote verifies although the gate found the question answerable.
 from __future__ import annotations
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import Sentence, kind_fit, lexical_coverage, window, SentenceIndex
+from rag.ask.evidence import Sentence, SentenceIndex, kind_fit, lexical_coverage, nearby_text, window
 
 MIN_SENTENCE_COVERAGE = 0.34
+MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
 RARE_NAME_IDF = 3.0         # names in fewer than ~1 in 20 of the corpus's sentences
 
 
@@ -71,10 +72,10 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         if terms.months and not lx.supports_months(terms.months, " ".join(w.text for w in window(s, ranked, index)),
                                                    s.chunk.published):
             continue
-        if terms.outcome and lx.not_a_fact(s.text):
+        if terms.outcome and (lx.not_a_fact(s.text) or
+                              lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
             continue            # "did the talks end in a deal?": "talks are expected to continue" does not say
-        if terms.speaker and not lx.attributed_to(terms.speaker, s.text,
-                                                  " ".join(w.text for w in window(s, ranked, index))):
+        if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
             continue            # "what did X say": a quote of someone else does not answer
         stems: set[str] = set(s.stems)
         for w in window(s, ranked, index):
@@ -82,9 +83,9 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         if terms.role and not lx.fills_role(terms.role, " ".join(w.text for w in window(s, ranked, index)), stems):
             continue            # "which federal judge": a sentence about federal authorities names no judge
         if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
-                                                                  terms.names | set(terms.content)):
+                                                                  terms.names | set(terms.content), terms.role_of):
             continue            # "the mayor of Denver": "Gov. Greg Abbott" is someone else
-        if terms.naming and not lx.gives_name(s.text, terms):
+        if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
             continue            # "what is the name of the shelter": "a government shelter" names none
         if terms.exact_date and not lx.explicit_date(s.text):
             continue            # "on what date": "later this month" is no date
@@ -101,14 +102,24 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
             missing = [n for n in missing if not lx.covered(n, named)]
         if len(missing) > (1 if len(terms.names) >= 4 else 0):
             continue
+        if terms.kind == "count" and _figure_elsewhere(terms, s, ranked, index, idf):
+            continue            # "how many were at Casa del Migrante": a figure about the city is not one about it
         if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
             continue
         return s
     return None
 
 
+def _figure_elsewhere(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex,
+                      idf: lx.Idf) -> bool:
+    """Does a rare name the "how many" question counts within miss from the figure's sentence and the one
+    before it (the figure is about something else)?"""
+    near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
+    stems = set(s.stems) | (near[s.index - 1].stems if s.index - 1 in near else set())
+    rare = [n for n in terms.names if n not in lx.STOPWORDS and idf(n) >= RARE_NAME_IDF and n not in terms.attribution]
+    return any(not lx.covered(n, stems) for n in rare)
+
+
 def _nearby_stems(s: Sentence, index: SentenceIndex) -> frozenset[str]:
     """Stems of the paragraphs around ``s`` (its own, the previous and the next) and of its headline."""
-    text = " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk)
-                    if abs(para - s.para) <= 1)
-    return lx.evidence_stems(text + " " + (s.chunk.title or ""))
+    return lx.evidence_stems(nearby_text(s, index) + " " + (s.chunk.title or ""))

@@ -335,6 +335,8 @@ def quantity_numbers(text: str) -> set[float]:
         before = text[max(0, m.start() - 6):m.start()].strip().lower().rstrip(".")
         if not unit and value <= 31 and (before[-3:] in MONTH_ABBR or before in MONTHS):
             continue
+        if re.match(r"(?:st|nd|rd|th)\b", text[m.end():m.end() + 3], re.IGNORECASE):
+            continue            # "County 13th Street" counts nothing
         out.add(value)
     vague = {fold(w) for m in re.finditer(r"\b(\w+) or (\w+)\b", text) for w in m.groups()}
     for w in words(text):
@@ -409,8 +411,9 @@ def names(text: str) -> set[str]:
             out.update(stem(a) for a in alias.split())
     # names typed in lower case ("who is amy fischer"): words the articles only ever write capitalised
     for w in words(text):
-        if not w[0].isupper() and fold(w) in _LEARNED.proper:
-            out.update(stem(a) for a in ALIASES.get(fold(w), fold(w)).split())
+        f = re.sub(r"['’]s$", "", fold(w))          # "denver's"
+        if not w[0].isupper() and f in _LEARNED.proper:
+            out.update(stem(a) for a in ALIASES.get(f, f).split())
     return out
 
 
@@ -569,6 +572,7 @@ class QuestionTerms:
     outcome: bool = False            # asks what happened ("did the talks end in a deal", "who won ...")
     role: str | None = None          # the role a "which federal *judge*" question asks for
     exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
+    role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
 
 
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
@@ -707,7 +711,7 @@ def question_kind(question: str) -> str:
     if re.search(r"\b(what|which) (year|month|day|date)\b", q):
         return "when"
     if re.search(rf"\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
-                 rf"\bname of (the |a |an |this |that )?([a-z-]+ ){{0,3}}({_PERSON_NOUNS})\b", q):
+                 rf"\bname of (the |a |an |this |that )?([a-z'’-]+ ){{0,3}}({_PERSON_NOUNS})\b", q):
         return "who"
     if re.search(r"\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
         return "why"
@@ -720,9 +724,9 @@ _PERSON_NOUNS = ("official|person|president|secretary|mayor|director|leader|gove
 _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
     "mr mrs ms dr rev gov sen rep gen prime vice deputy assistant general attorney reverend prof sir".split())
 _AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)"
-_ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
-                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}?({_PERSON_NOUNS})\b|"
-                   rf"\bname of (?:the |a |an |this |that )?(?:[a-z-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
+_ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
+                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?({_PERSON_NOUNS})\b|"
+                   rf"\bname of (?:the |a |an |this |that )?(?:[a-z'’-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
 # roles any titled person fills ("which two leaders" -> "President Biden and Prime Minister Justin Trudeau")
 _GENERIC_ROLES = frozenset(stem(w) for w in "leader official head chief person man woman".split())
 _TITLED = re.compile(r"\b(?:President|Prime Minister|Secretary|Mayor|Gov\.|Governor|Sen\.|Senator|Rep\.|Minister|"
@@ -733,6 +737,29 @@ def fills_role(role: str, text: str, stems: Iterable[str]) -> bool:
     """Does the passage name someone in the role asked ("which federal *judge*")? A generic role ("which
     leaders") is filled by anyone with a title ("President Biden")."""
     return term_covered(role, stems) or (role in _GENERIC_ROLES and bool(_TITLED.search(text)))
+
+
+def question_role_of(question: str) -> str | None:
+    """The name that qualifies the role asked: "Denver's mayor", "the mayor of Denver", "the Denver mayor"."""
+    f = fold(question)
+    role = question_role(f)
+    if role is None:
+        return None
+    known = names(question)
+    for pattern in (rf"\b([a-z]+)['’]s (?:[a-z-]+ )?{role}\w*", rf"\b{role}\w* of (?:the )?([a-z]+)",
+                    rf"\bthe ([a-z]+) {role}\w*"):
+        m = re.search(pattern, f)
+        if m and stem(m.group(1)) in known and m.group(1) not in _TITLE_PARTS:
+            return stem(m.group(1))
+    return None
+
+
+# words of compound titles, not the place a role belongs to ("Secretary of *State*", "Homeland Security Secretary")
+_TITLE_PARTS = frozenset("state homeland security defense foreign interior health justice treasury human rights "
+                         "cabinet federal national public senior deputy assistant".split())
+
+
+_TITLE_STEMS = frozenset(stem(w) for w in _TITLE_WORDS)
 
 
 def is_title(word: str) -> bool:
@@ -750,24 +777,31 @@ def question_role(folded_question: str) -> str | None:
 
 
 _FOCUS = re.compile(r"\b(?:which|what)\s+(?:(?:was|were|is|are)\s+the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
-                    r"([a-z-]+)(?:\s+([a-z-]+))?")
+                    r"((?:[a-z][a-z'’-]*\s+){0,5}[a-z][a-z'’-]*)")
 _COMMON_VERBS = frozenset("came went said made took gave got led ran won began brought told met held sent saw paid set "
                           "left kept put lost found wrote become became show shows showed".split())
 
 
 def question_focus(folded_question: str) -> str | None:
-    """The stem of the noun a which/what question asks about: "which bridge ..." -> bridge, "which big-city
-    mayor ..." -> mayor, "what agreement came ..." -> agreement; None when there is none."""
+    """The stem of the noun a which/what question asks about, the head of its noun phrase: "which bridge ..."
+    -> bridge, "which big-city mayor ..." -> mayor, "which other border cities will ..." -> city; None when
+    there is none ("what did ...")."""
     m = _FOCUS.search(folded_question)
     if not m:
         return None
-    first, second = m.group(1), m.group(2)
-    verb = not second or second in STOPWORDS or second in QUESTION_WORDS or second in _COMMON_VERBS \
-        or second.endswith("ed")
-    noun = first if verb else second
-    if noun in STOPWORDS or noun in QUESTION_WORDS or len(noun) < 3:
+    ws = re.sub(r"^(?:(?:other|another|two|three|exact|specific)\s+)+", "", m.group(1))
+    ws = re.sub(r"^(?:kind|type|sort|form)s?\s+of\s+", "", ws + " ").split()     # "what kind of visa program"
+    phrase: list[str] = []
+    for i, w in enumerate(ws):
+        # the phrase ends at a verb or a function word ("which bridge *did*", "what agreement *came*")
+        if w in STOPWORDS or w in QUESTION_WORDS or w in _COUNT_STOP or w in _COMMON_VERBS or \
+                (i and (w.endswith("ed") or stem(w) in LIGHT_WORDS)):
+            break
+        phrase.append(w)
+    if not phrase or len(phrase[-1]) < 3:
         return None
-    return stem(noun)
+    head = stem(re.sub(r"['’]s$", "", phrase[-1]))
+    return _SYNONYM.get(head, head)
 
 
 # "According to one U.S. official, ...", "Per Mexico's president, as reported by Border Report, ...": who says it,
@@ -787,7 +821,8 @@ def question_terms(question: str) -> QuestionTerms:
                          attribution=question_attribution(q), naming=asks_name(q),
                          counted=counted_noun(q), outcome=asks_outcome(q),
                          role=question_role(fold(q)),
-                         exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day)\b", fold(q))))
+                         exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day)\b", fold(q))),
+                         role_of=question_role_of(q))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
@@ -832,10 +867,28 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
         if own - speaker:
             # the question may name the speaker by title ("Chicago's mayor", "Amnesty International USA's
             # director"): the paragraph then introduces them together ("Chicago Mayor Brandon Johnson")
-            return all(covered(n, own) for n in speaker) or _introduced_together(own - speaker, speaker, context)
+            return all(_same_name(n, own) for n in speaker) or _introduced_together(own - speaker, speaker, context)
     # not attributed itself: it must be part of a quote that the paragraph attributes to the person
-    return any(q in sentence for q in "“”\"") and bool(_SPEECH.search(context)) \
-        and all(covered(n, names(context)) for n in speaker)
+    # ("..., Fischer said."; not "He urged ... Justin Trudeau to “accept the reality”")
+    return any(q in sentence for q in "“”\"") and _speaks_in(speaker, context)
+
+
+def _speaks_in(speaker: set[str], context: str, span: int = 4) -> bool:
+    """Is the person named within ``span`` words of a speech verb ("Fischer said", "said Amy Fischer")?"""
+    for sent in split_sentences(context):
+        toks = words(normalise_aliases(sent.text))
+        stems_ = [stem(w) for w in toks]
+        for i, w in enumerate(toks):
+            if _SPEECH.fullmatch(w) or w in ("said", "says", "told", "added"):
+                near = stems_[max(0, i - span - 2):i + span + 1]
+                if all(_same_name(n, near) for n in speaker):
+                    return True
+    return False
+
+
+def _same_name(name: str, names_: Iterable[str]) -> bool:
+    """Name stems match exactly, or as close forms of a long name ("mayorka" is not "mayor")."""
+    return any(name == n or (min(len(name), len(n)) >= 6 and stems_match(name, n)) for n in names_)
 
 
 _BARE_ATTRIBUTION = re.compile(r"^[\"'“”‘’]?\s*[A-Z][\w.’'&-]*\s+(?:(?:[A-Z][\w.’'&-]*|and|of|for|the|de|del|la)\s+){0,7}(?:said|says|told|added|wrote|stated)\b"
@@ -853,23 +906,46 @@ def opens_with_reference(text: str) -> bool:
     return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()))
 
 
+# things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
+_ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
+river agency agencies organization organizations newspaper company companies shelter shelters airport port""".split())
+# things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
+_NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port".split())
+_ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
+
+
+def wants_name(terms: "QuestionTerms") -> bool:
+    """Does the question ask for something named: "what is the name of ...", "which cities ...", "which bridge"?"""
+    return terms.naming or (terms.focus is not None and terms.focus in _ENTITY_NOUNS)
+
+
 def gives_name(text: str, terms: "QuestionTerms") -> bool:
-    """Does the sentence give a name the question does not: "known as metering", "the Bicentennial Framework"?
-    ("... is processing newly returned asylum seekers" names nothing.)"""
+    """Does the sentence give a name the question does not, of the thing asked: "known as metering", "the
+    Stanton Street Bridge" for "which bridge"? ("a government shelter" names none; "other locations along the
+    border" names no city.)"""
     if re.search(r"\b(?:known as|called|dubbed|named|referred to as|nicknamed)\s+[“\"]?\w", text):
         return True
     asked = set(terms.names) | set(terms.content)
-    for i, m in enumerate(_WORD.finditer(text)):
-        w = m.group()
-        if i == 0 or not w[0].isupper() or fold(w) in STOPWORDS or fold(w) in MONTHS or fold(w) in WEEKDAYS:
+    focus = terms.focus if terms.focus in _ENTITY_NOUNS else None
+    for m in _CAPITALISED_RUN.finditer(text):
+        if m.start() == 0 and " " not in m.group():
+            continue            # a sentence's first word
+        run = [w for w in m.group().split() if w[0].isupper()]
+        stems_ = [stem(fold(ALIASES.get(fold(w), fold(w)).split()[0])) for w in run
+                  if fold(w) not in STOPWORDS and fold(w) not in MONTHS and fold(w) not in WEEKDAYS]
+        new = [t for t in stems_ if t != "us" and not covered(t, asked)]
+        if not new:
             continue
-        st = stem(fold(ALIASES.get(fold(w), fold(w)).split()[0]))
-        if st not in ("us",) and not covered(st, asked):
-            return True
+        if focus in _ORGANISATIONS and not (any(fold(w) in _ORG_WORDS for w in run)
+                                             or any(w.isupper() and len(w) > 1 for w in run)):
+            continue            # "which agency": "the Stanton Street Bridge" is no agency
+        if focus not in _NAMED_WITH_NOUN or covered(focus, stems_):
+            return True         # a name; for "which bridge", one of a bridge ("the Stanton Street Bridge")
     return False
 
 
-def role_named(role: str, text: str, asked: Iterable[str] = ()) -> bool:
+def role_named(role: str, text: str, asked: Iterable[str] = (), role_of: str | None = None) -> bool:
     """Is someone the question does not name given the role asked, as news style gives it: before the name
     ("Chicago *Mayor* Brandon Johnson", "Texas *Gov.* Greg Abbott") or after it ("Amy Fischer, *director* of
     ...")? "The mayors of New York" names no mayor; a generic role ("which leaders") takes any title."""
@@ -889,6 +965,9 @@ def role_named(role: str, text: str, asked: Iterable[str] = ()) -> bool:
             if titled:
                 return True
         roles = rf"{re.escape(role)}\w*"
+        if role_of and not re.search(rf"\b{re.escape(role_of)}\w*\s+(?:[a-z.]+\s+){{0,4}}{roles}\s+{first}\b|"
+                                     rf"\b{last}\s*,\s*(?:the |a |an )?{roles} of (?:the )?{re.escape(role_of)}", folded):
+            continue            # "Chicago Mayor Brandon Johnson" is not Denver's mayor
         if re.search(rf"\b{roles}\s+{first}\b", folded) or \
                 re.search(rf"\b{last}\s*,\s*(?:the |a |an )?(?:[a-z-]+\s+){{0,3}}{roles}\b", folded):
             return True
@@ -913,12 +992,13 @@ def explicit_date(text: str) -> bool:
 
 def _introduced_together(named: set[str], speaker: set[str], context: str, span: int = 12) -> bool:
     """Does ``context`` mention one of ``named`` within ``span`` words of every stem of ``speaker``?"""
-    toks = [stem(w) for w in words(normalise_aliases(context))]
-    for i, t in enumerate(toks):
-        if t in named:
-            near = toks[max(0, i - span):i + span + 1]
-            if all(covered(n, near) for n in speaker):
-                return True
+    for sent in split_sentences(context):
+        toks = [stem(w) for w in words(normalise_aliases(sent.text))]
+        for i, t in enumerate(toks):
+            if t in named:
+                near = toks[max(0, i - span):i + span + 1]
+                if all(_same_name(n, near) or (n in _TITLE_STEMS and covered(n, near)) for n in speaker):
+                    return True
     return False
 
 

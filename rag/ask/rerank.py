@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, window
+from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window
 
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
@@ -77,7 +77,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
         found_hard = True
         cov = lexical_coverage(terms, frozenset(stems), idf)
         plain = lexical_coverage(terms, frozenset(stems), idf, names=False)
-        if terms.speaker and lx.attributed_to(terms.speaker, s.text, " ".join(w.text for w in win)):
+        if terms.speaker and lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
             # "what did X say would happen ...": X's own words answer, in words of their own
             plain = min(1.0, plain / SPEAKER_PLAIN_FACTOR)
         if (min(cov, plain), cov) > best_key:
