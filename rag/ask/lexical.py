@@ -155,7 +155,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:take|takes|took|taking|taken) the place of|in place of", "replace"),
     (r"(?:run|runs|ran|running) away from|(?:get|getting|got) away from", "flee"),
     (r"(?:look|looks|looked|looking) after|(?:take|takes|took|taking) care of|(?:caring|cares) for", "care"),
-    (r"(?:bring|brings|brought|bringing) back|(?:put|puts|putting) back into effect", "reinstate"),
+    (r"(?:bring|brings|brought|bringing) (?:[\w-]+ ){0,4}?back|"
+     r"(?:put|puts|putting) (?:[\w-]+ ){0,4}?back (?:into|in) (?:effect|place|force)", "reinstate"),
     (r"(?:set|sets|setting) up|(?:put|puts|putting) in place", "establish"),
     (r"(?:turn|turns|turned|turning) away", "reject"),
     (r"re-?(?:implement|instate|start)(?:s|ed|ing)?", "reinstate"),
@@ -231,7 +232,7 @@ _PERCENT = re.compile(r"\d\s*(?:%|percent\b)|\b(?:half|a quarter|a third|one in 
 # a nationality said of people: "a Nicaraguan and a Colombian", "Venezuelans", "six citizens of Venezuela"
 # (not "Mexican immigration officials": an adjective of something else)
 _DEMONYM = re.compile(r"\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+[A-Z][a-z]+(?:an|ian|ean|ese|ish)\b"
-                      r"(?!\s+[a-z])|\b[A-Z][a-z]+(?:ans|ians|eans)\b|\b(?:citizens|nationals|natives) of [A-Z]")
+                      r"(?!\s+(?!and\b|or\b|who\b|were\b|was\b|is\b|are\b)[a-z])|\b[A-Z][a-z]+(?:ans|ians|eans)\b|\b(?:citizens|nationals|natives) of [A-Z]")
 
 
 def answer_kinds(text: str) -> set[str]:

@@ -201,15 +201,25 @@ class Answerer:
             yield self._final(run, t0, self._refusal(run, "gate: " + reason))
             return
 
+        # evidence: a sentence of the passages that holds what is asked (the right kind of thing, said of the
+        # right subject, by the right speaker, ...), for every part; none for some part refuses in every mode
+        evidence = self._evidence(run)
+        if evidence is None:
+            yield self._final(run, t0, self._refusal(run, "evidence: no sentence answers " + (
+                "the question" if len(run.parts) == 1 else "every part of the question")))
+            return
+
         if self.llm is None:
             t = time.perf_counter()
-            answer = self._extractive(run, "extractive")
+            answer = self._extractive(run, "extractive", chosen=evidence)
             run.timings["verify"] = _ms(t)
             yield self._final(run, t0, answer)
             return
 
-        # prompt + generate (streamed)
-        sources = build_sources(run.ranked, self._index, MAX_SOURCES)
+        # prompt + generate (streamed); the evidence sentences lead the sources
+        lead = {(e.doc_id, e.index) for e in evidence}
+        ordered = [e for e in evidence] + [r for r in run.ranked if (r.doc_id, r.index) not in lead]
+        sources = build_sources(ordered, self._index, MAX_SOURCES)
         messages = answer_messages(standalone, sources, self.settings.paths.prompts_dir)
         t = time.perf_counter()
         draft = ""
@@ -289,17 +299,23 @@ class Answerer:
             (v.text, list(zip(v.sources, v.quotes))) for v in kept]
         return self._compose(run, pieces, unsupported, mode)
 
-    def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "") -> Answer:
+    def _evidence(self, run: _Run) -> list[Sentence] | None:
+        """The quotes that answer each part (one per part when the question asks several things), in order;
+        None when some part has none."""
         chosen: list[Sentence] = []
         for part in run.parts:
-            # one sentence per part when the question asks several things, so each part is answered
             found = best_sentences(part.terms, part.ranked, self._index, self._get_idf(),
                                    max_sentences=2 if len(run.parts) == 1 else 1)
             if not found:
-                return self._refusal(run, "extractive: no sentence answers " +
-                                     ("the question" if len(run.parts) == 1 else f"'{part.text}'"),
-                                     unsupported=unsupported)
+                return None
             chosen += [s for s in found if all((s.doc_id, s.start) != (c.doc_id, c.start) for c in chosen)]
+        return chosen
+
+    def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "",
+                    chosen: list[Sentence] | None = None) -> Answer:
+        chosen = chosen if chosen is not None else self._evidence(run)
+        if not chosen:
+            return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
         pieces = [(s.text, [(Source(number=i, chunk=s.chunk, sentences=[s], score=s.score), s)])
                   for i, s in enumerate(chosen, start=1)]
         return self._compose(run, pieces, unsupported or [], mode)

@@ -1,0 +1,216 @@
+"""The checks that decide whether a sentence answers what was asked, not just what it is about.
+
+Each is a small, model-free function of ``rag.ask.lexical`` used by the gate and the extractive answer
+(``rag.ask.extractive.best_sentence``); the question sets in eval/questions measure them together.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.ask import lexical as lx
+from rag.ask.evidence import kind_fit
+
+ARTICLES = [
+    "EL PASO, Texas - U.S. Customs and Border Protection late Friday morning handed over 20 adult males to Mexican "
+    "immigration officials. CBP on Wednesday walked the first two asylum seekers - a Nicaraguan and a Colombian - "
+    "over to Mexico.\nLopez Obrador said Mexico will care for migrants placed on MPP, also known as “Remain in "
+    "Mexico.”\nChicago Mayor Brandon Johnson said Wednesday the cities are close to capacity.\n“Without significant "
+    "intervention from the federal government, this mission will not last,” Johnson said.",
+    "Texas Gov. Greg Abbott continues to send migrants. The Migrant Protection Protocols (MPP) restarted. "
+    "Amy Fischer, director of refugee and migrant rights at Amnesty International USA, spoke. Director Santiago "
+    "Rodriguez told Border Report that shelters in Denver were busy.",
+]
+
+
+@pytest.fixture(autouse=True)
+def learned():
+    lx.learn_corpus(ARTICLES)
+    yield
+    lx.learn_corpus([])
+
+
+def stems(text: str) -> frozenset[str]:
+    return lx.evidence_stems(text)
+
+
+# ------------------------------------------------------------------ paraphrase
+
+@pytest.mark.parametrize("question, sentence", [
+    ("how many guys did the US send back to mexico", "handed over 20 adult males and returned them to Mexico"),
+    ("what agreement took the place of the Merida Initiative", "The Bicentennial Framework agreement replaced the Merida Initiative"),
+    ("what are they running away from", "they are fleeing drug violence"),
+    ("which texas governor keeps shipping migrants", "Texas Gov. Greg Abbott continues to send migrants"),
+    ("why was DHS putting MPP back into effect", "DHS is required to re-implement MPP"),
+    ("people of Mexican ancestry who reside in the U.S.", "people of Mexican descent living in the United States"),
+])
+def test_everyday_paraphrases_cover_the_article_wording(question, sentence):
+    terms = lx.question_terms(question)
+    evidence = stems(sentence)
+    plain = [t for t in terms.content if t not in terms.names and t not in lx.LIGHT_WORDS]
+    assert plain and all(lx.term_covered(t, evidence) for t in plain), (plain, sorted(evidence))
+
+
+def test_light_verbs_weigh_less_than_the_words_that_say_what_is_asked():
+    assert lx.term_weight(lx.stem("asked")) < 1.0 and lx.term_weight(lx.stem("put")) < 1.0
+    assert lx.term_weight(lx.stem("deported")) == 1.0 and lx.term_weight(lx.stem("salary")) == 1.0
+
+
+def test_words_naming_the_kind_of_answer_are_covered_by_such_a_thing():
+    assert lx.term_covered("money", stems("a plan that would deploy $20 billion"))
+    assert not lx.term_covered("money", stems("a plan that would deploy troops"))
+    assert lx.term_covered("day", stems("CBP on Wednesday walked the first two asylum seekers"))
+    assert lx.term_covered(lx.stem("nationalities"), stems("a Nicaraguan and a Colombian"))
+    # an adjective of something else is no nationality of people
+    assert not lx.term_covered(lx.stem("nationalities"), stems("handed 20 men to Mexican immigration officials"))
+
+
+def test_who_says_it_is_not_what_is_asked():
+    terms = lx.question_terms("Per Mexico's president, as reported by Border Report, how many people live in the U.S.?")
+    assert "president" not in terms.content and "report" not in terms.content
+    assert {"border", "mexico"} <= terms.names          # still names the articles must mention
+
+
+# ------------------------------------------------------------------ the kind of answer
+
+@pytest.mark.parametrize("question, unit, yes, no", [
+    ("How old is Santiago Rodriguez?", "#age", "Rodriguez, 54, said", "Rodriguez said 35 migrants a day"),
+    ("What percentage of the migrants are deported?", "#percent", "only 10% of them", "280,000 were stopped"),
+    ("How much money did AMLO ask for?", "#money", "a plan to deploy $20 billion", "20 men were returned"),
+    ("What is the salary of the director?", "#money", "a salary of $90,000", "the director said 35 a day"),
+    ("How long did the meeting last?", "#duration", "lasted more than two hours", "the meeting of 3 leaders"),
+])
+def test_a_quantity_question_wants_its_unit(question, unit, yes, no):
+    terms = lx.question_terms(question)
+    assert terms.kind == "count" and terms.unit == unit
+    assert kind_fit(terms.kind, yes, terms) and not kind_fit(terms.kind, no, terms)
+
+
+def test_what_countries_were_they_from_wants_nationalities_of_people():
+    terms = lx.question_terms("What countries were the 20 men returned on Friday from?")
+    assert terms.unit == "#nationality"
+    assert kind_fit(terms.kind, "CBP walked a Nicaraguan and a Colombian over to Mexico", terms)
+    assert not kind_fit(terms.kind, "CBP handed over 20 adult males to Mexican immigration officials", terms)
+
+
+def test_how_many_names_what_it_counts():
+    assert lx.question_terms("How many fentanyl seizures did Mexico report in March?").counted == lx.stem("seizures")
+    assert lx.question_terms("how many of the migrants Mexico stopped were deported").counted == "migrant"
+    assert lx.question_terms("How many U.S. deportation flights went to Venezuela?").counted == "flight"
+    assert lx.question_terms("How many were returned?").counted is None
+    # a count of people of one description answers for people of another
+    assert lx.people_noun(lx.stem("seekers"), stems("20 adult males"))
+    assert not lx.people_noun(lx.stem("seizures"), stems("20 adult males"))
+
+
+def test_vague_and_ordinal_numbers_are_no_figures():
+    assert lx.quantity_numbers("one of the top one or two nationalities") == set()
+    assert lx.quantity_numbers("near County 13th Street") == set()
+    assert lx.quantity_numbers("11 total deportation flights in 2023") == {11.0}
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("who is santiago rodriguez", "other"),               # asks what he is
+    ("Who is the director of the Juarez office?", "who"),
+    ("What are the people who come to Juarez fleeing?", "other"),   # a relative "who"
+    ("where was lopez obrador when he said it", "where"),           # the first question word decides
+    ("On which day were the first asylum seekers returned?", "when"),
+])
+def test_the_first_question_word_decides_the_kind(question, kind):
+    assert lx.question_kind(question) == kind
+
+
+# ------------------------------------------------------------------ who said it, who is it
+
+def test_what_did_x_say_needs_x_speaking():
+    fischer = lx.question_terms("What did Amy Fischer say Mexico is doing?").speaker
+    assert fischer == {"amy", "fischer"}
+    quote = "“In one way, they are doing the dirty work of the U.S.,” Fischer said."
+    assert lx.attributed_to(fischer, quote, quote)
+    other = "“Why not implement a temporary worker visa program?” Lopez Obrador said."
+    trudeau = lx.question_terms("What did Justin Trudeau say about the visa program?").speaker
+    assert not lx.attributed_to(trudeau, other, "He urged Justin Trudeau to act. " + other)
+    # "one U.S. official" describes a speaker, it does not name one
+    assert lx.question_terms("What did one U.S. official call the talks?").speaker == frozenset()
+    # a speaker named by title: the paragraph gives the name ("Chicago Mayor Brandon Johnson")
+    mayor = lx.question_terms("What did Chicago's mayor warn would happen?").speaker
+    said = "“This mission will not last,” Johnson said."
+    assert lx.attributed_to(mayor, said, "Chicago Mayor Brandon Johnson said Wednesday it is hard. " + said)
+    assert not lx.attributed_to(mayor, said, "Denver said it is hard. " + said)
+
+
+def test_which_mayor_needs_a_person_given_that_role():
+    terms = lx.question_terms("Which big-city mayor warned about capacity?")
+    assert terms.role == "mayor" and terms.kind == "who"
+    assert lx.role_named("mayor", "Chicago Mayor Brandon Johnson said Wednesday")
+    assert not lx.role_named("mayor", "the mayors of New York, Chicago and Denver said, as Texas Gov. Greg Abbott "
+                                      "continues to send migrants")
+    denver = lx.question_terms("what's the name of denver's mayor?")
+    assert denver.role == "mayor" and denver.role_of == "denver"
+    assert not lx.role_named("mayor", "Chicago Mayor Brandon Johnson said", role_of="denver")
+    assert lx.role_named("director", "said Amy Fischer, director of refugee and migrant rights at Amnesty")
+    judge = lx.question_terms("Which federal judge issued the injunction?")
+    assert judge.role == "judge"
+    assert not lx.fills_role("judge", "Federal authorities in El Paso said", stems("Federal authorities said"))
+
+
+def test_a_title_is_not_the_name_asked():
+    terms = lx.question_terms("What is the name of the senior Biden administration official who spoke?")
+    assert terms.kind == "who"
+    assert not kind_fit("who", "President Joe Biden would prefer to win re-election", terms)
+    assert kind_fit("who", "Chicago Mayor Brandon Johnson said", terms)
+
+
+def test_a_question_for_a_name_needs_one_of_the_thing_asked():
+    shelter = lx.question_terms("What is the name of the government shelter where migrants are taken?")
+    assert lx.wants_name(shelter)
+    assert not lx.gives_name("They are processed near the Stanton Street Bridge and taken to a government "
+                             "shelter.", shelter)
+    bridge = lx.question_terms("Which bridge did they cross?")
+    assert lx.gives_name("They crossed the Stanton Street Bridge.", bridge)
+    agency = lx.question_terms("Which Mexican agency ran out of money?")
+    assert not lx.gives_name("Migrants wait near the Stanton Street Bridge.", agency)
+    assert lx.gives_name("the National Institute of Migration ran out of money", agency)
+    practice = lx.question_terms("What was the practice called?")
+    assert lx.gives_name("This practice, known as metering, was criticized.", practice)
+
+
+# ------------------------------------------------------------------ what the article says it does not know
+
+def test_the_article_saying_it_is_not_known():
+    assert lx.says_unknown("It isn’t known how many of the migrants Mexico intercepts are actually deported.", "count")
+    assert not lx.says_unknown("It isn’t known how many of the migrants are deported.", "why")
+    assert lx.says_unknown("It is unclear why the talks stalled.", "why")
+    assert not lx.says_unknown("Mexico stopped 280,000 migrants in March.", "count")
+
+
+def test_an_outcome_is_not_answered_by_what_was_expected_or_asked():
+    assert lx.question_terms("Did the talks in Washington end in a deal?").outcome
+    assert lx.question_terms("Who won the 2024 election?").outcome
+    assert not lx.question_terms("How many migrants did Mexico stop?").outcome
+    assert lx.not_a_fact("The two countries are expected to continue talks in Washington later this month.")
+    assert lx.not_a_fact("Lopez Obrador called on the U.S. to approve a plan.")
+    assert lx.not_a_fact("Democrats are considering tighter limits on asylum.")
+    assert not lx.not_a_fact("Mexico has agreed to take back 30,000 migrants per month.")
+
+
+def test_an_exact_date_question_wants_a_date_written_out():
+    assert lx.question_terms("On what exact date are the talks scheduled?").exact_date
+    assert not lx.explicit_date("The two countries are expected to continue talks later this month.")
+    assert lx.explicit_date("Talks resume on Jan. 12.") and lx.explicit_date("CBP on Wednesday walked two men over.")
+
+
+# ------------------------------------------------------------------ names the articles teach
+
+def test_a_nickname_the_articles_give_an_acronym_is_learned():
+    assert lx._LEARNED.acronyms.get("remain in mexico") == "mpp"
+    assert "mpp" in lx.content_stems(lx.normalise_aliases("Why are advocates against the Remain in Mexico program?"))
+
+
+def test_the_neighbour_a_sentence_leans_on():
+    assert lx.refers_to_previous_cause("As a result of these, several families have crossed illegally.")
+    assert lx.bare_attribution("U.S. Customs and Border Protection said in a statement.")
+    assert not lx.bare_attribution("Mexico will take 35 migrants a day, Rodriguez said.")
+    assert lx.opens_with_reference("This practice, known as metering, was criticized.")
+    assert lx.opens_quote("a senior official told NBC News that AMLO “has a very ambitious agenda.")
+    assert not lx.opens_quote("“It is a program that will continue,” he said.")
