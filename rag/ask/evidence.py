@@ -131,7 +131,9 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
     if terms is not None and terms.unit and terms.unit not in lx.answer_kinds(text):
         return False                # "how old" wants an age, "how much money" an amount, "what countries" nationalities
     if kind == "count":
-        found = lx.quantity_numbers(text)
+        # "how many asylum seekers": "more than two years ago" counts time, not them
+        counts_time = terms is not None and terms.counted in lx.TIME_STEMS
+        found = lx.quantity_numbers(text, durations=terms is None or terms.counted is None or counts_time)
         return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
         return lx.has_date_expression(text)

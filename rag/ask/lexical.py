@@ -153,7 +153,7 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:send|sends|sent|sending) (?:them |him |her |people |migrants )?back", "return"),
     (r"(?:kick|kicks|kicked|kicking) (?:them |him |her )?out", "deport"),
     (r"(?:take|takes|took|taking|taken) the place of|in place of", "replace"),
-    (r"(?:run|runs|ran|running) away from|(?:get|getting|got) away from", "flee"),
+    (r"(?:run|runs|ran|running) (?:away )?from|(?:get|getting|got) away from", "flee"),
     (r"(?:look|looks|looked|looking) after|(?:take|takes|took|taking) care of|(?:caring|cares) for", "care"),
     (r"(?:bring|brings|brought|bringing) (?:[\w-]+ ){0,4}?back|"
      r"(?:put|puts|putting) (?:[\w-]+ ){0,4}?back (?:into|in) (?:effect|place|force)", "reinstate"),
@@ -162,7 +162,7 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"re-?(?:implement|instate|start)(?:s|ed|ing)?", "reinstate"),
     (r"(?:have|has|had|having) to", "require"),
     (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
-    (r"(?:take|takes|took|taking|taken) in", "receive"),
+    (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
     (r"(?:push|pushes|pushed|pushing) aside|(?:put|puts|putting) on hold|(?:set|sets|setting) aside", "sideline"),
 )]
 _SYNONYM_GROUPS = """
@@ -186,6 +186,8 @@ live lives living lived reside resides residing resident residents
 promise promised promises pledge pledged commit committed commits vow vowed
 care caring cares protect protected protecting protects
 shared share common mutual intersect intersecting
+press pressed pressing pressure pressured urge urged urging
+acknowledge acknowledged recognize recognized recognise admit admitted
 big bigger biggest large larger largest huge strong stronger strongest
 applicant applicants petitioner petitioners
 oppose opposed opposes opposing
@@ -326,9 +328,19 @@ def _digit_numbers(text: str):
         yield m, raw, unit, (value * SCALES[unit] if unit in SCALES else value)
 
 
-def quantity_numbers(text: str) -> set[float]:
-    """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name."""
+_TIME_UNIT = re.compile(r"\s*(?:more\s+|full\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.I)
+
+
+TIME_STEMS = frozenset(stem(w) for w in "year years month months week weeks day days hour hours minute minutes".split())
+
+
+def quantity_numbers(text: str, durations: bool = True) -> set[float]:
+    """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name;
+    with ``durations=False`` not lengths of time either ("more than two years ago")."""
     text = _MARKER.sub(" ", text)
+    if not durations:
+        text = re.sub(r"\b(\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r")(?=" + _TIME_UNIT.pattern + ")", " ", text,
+                      flags=re.I)
     out: set[float] = set()
     for m, raw, unit, value in _digit_numbers(text):
         if not unit and "," not in raw and 1900 <= value <= 2100:
@@ -567,6 +579,7 @@ class QuestionTerms:
     focus: str | None = None         # the stem of the noun asked about: "which *bridge*", "what *program*"
     unit: str | None = None          # the kind of quantity asked: "#age" (how old), "#money", "#percent", ...
     speaker: frozenset[str] = frozenset()    # "what did *Amy Fischer* say": the name stems of who is quoted
+    speaker_words: frozenset[str] = frozenset()  # every word describing them ("Amnesty International USA's ...")
     attribution: frozenset[str] = frozenset()  # "..., according to *NBC News*": names of the source, not the subject
     naming: bool = False             # asks what something is called ("what is the name of the practice ...")
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
@@ -663,7 +676,7 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\bwhat (?:is|was|were|are) (?:the )?name (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b", q))
+                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the )?name (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b", q))
 
 
 def question_unit(question: str) -> str | None:
@@ -673,6 +686,14 @@ def question_unit(question: str) -> str | None:
         if re.search(pattern, q):
             return unit
     return None
+
+
+def question_speaker_words(question: str) -> frozenset[str]:
+    """Content stems of the whole "X" of "what did X say" ("Amnesty International USA's Amy Fischer")."""
+    m = _SAY.search(fold(question))
+    if not m:
+        return frozenset()
+    return frozenset(content_stems(normalise_aliases(m.group(1) or m.group(2))))
 
 
 def question_speaker(question: str) -> frozenset[str]:
@@ -777,7 +798,8 @@ def question_role(folded_question: str) -> str | None:
     return None if role in ("man", "woman", "person", "migrant", "asylum seeker") else stem(role)
 
 
-_FOCUS = re.compile(r"\b(?:which|what)\s+(?:(?:was|were|is|are)\s+the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
+_FOCUS = re.compile(r"\b(?:which|what(?:['’]?s)?)\s+(?:(?:was|were|is|are)\s+)?(?:the\s+)?"
+                    r"(?:name\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?)?"
                     r"((?:[a-z][a-z'’-]*\s+){0,5}[a-z][a-z'’-]*)")
 _COMMON_VERBS = frozenset("came went said made took gave got led ran won began brought told met held sent saw paid set "
                           "left kept put lost found wrote become became show shows showed".split())
@@ -819,6 +841,7 @@ def question_terms(question: str) -> QuestionTerms:
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
+                         speaker_words=question_speaker_words(q),
                          attribution=question_attribution(q), naming=asks_name(q),
                          counted=counted_noun(q), outcome=asks_outcome(q),
                          role=question_role(fold(q)),
@@ -909,10 +932,12 @@ def opens_with_reference(text: str) -> bool:
 
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
-river agency agencies organization organizations newspaper company companies shelter shelters airport port""".split())
+river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
+bills act treaty""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?:\([^)]*\))?\s*[–—-]\s*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
 
 
@@ -929,6 +954,7 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         return True
     asked = set(terms.names) | set(terms.content)
     focus = terms.focus if terms.focus in _ENTITY_NOUNS else None
+    text = _DATELINE.sub("", text)      # "EL PASO, Texas (Border Report) –" is where the story was filed
     for m in _CAPITALISED_RUN.finditer(text):
         if m.start() == 0 and " " not in m.group():
             continue            # a sentence's first word

@@ -17,7 +17,7 @@ The thresholds are calibrated on tests/integration/ask_dev_questions.jsonl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.ask import lexical as lx
 from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window
@@ -60,7 +60,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     missing_names = [n for n in terms.names if not lx.covered(n, vocab)]
     if len(missing_names) > (1 if len(terms.names) >= 4 else 0):
         return GateDecision(False, "the passages never mention " + ", ".join(missing_names))
-    best_cov, best_sent, best_key = 0.0, None, (-1.0, -1.0)
+    best_cov, best_sent, best_key = 0.0, None, (False, -1.0, -1.0)
     best_plain = 0.0
     found_hard = False
     for s in ranked[:top]:
@@ -78,10 +78,18 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
         cov = lexical_coverage(terms, frozenset(stems), idf)
         plain = lexical_coverage(terms, frozenset(stems), idf, names=False)
         if terms.speaker and lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
-            # "what did X say would happen ...": X's own words answer, in words of their own
-            plain = min(1.0, plain / SPEAKER_PLAIN_FACTOR)
-        if (min(cov, plain), cov) > best_key:
-            best_key, best_cov, best_plain, best_sent = (min(cov, plain), cov), cov, plain, s
+            # "what did X say would happen ...": X's own words answer, in words of their own; who X is
+            # ("Amnesty International USA's Amy Fischer") is settled by the attribution
+            said = replace(terms, content=tuple(t for t in terms.content if t not in terms.speaker_words)
+                           or terms.content)
+            cov = max(cov, lexical_coverage(said, frozenset(stems), idf))
+            asked = [t for t in said.content if t not in said.names and t not in lx.LIGHT_WORDS]
+            plain = 1.0 if not asked else min(1.0, max(plain, lexical_coverage(said, frozenset(stems), idf,
+                                                                               names=False)) / SPEAKER_PLAIN_FACTOR)
+        # the best candidate: one that covers the question well enough on both counts, if any
+        key = (cov >= min_window_coverage and plain >= min_plain_coverage, min(cov, plain), cov)
+        if key > best_key:
+            best_key, best_cov, best_plain, best_sent = key, cov, plain, s
     if not found_hard:
         return GateDecision(False, "no passage mentions the question's numbers or dates together with its subject")
     if terms.content and (best_cov < min_window_coverage or best_plain < min_plain_coverage):
