@@ -1,23 +1,29 @@
-"""Regression guard: the default configuration on eval/questions/seed.jsonl and the two held-out sets.
+"""Regression guard: the default configuration on eval/questions/seed.jsonl and the nine held-out sets.
 
-Real ingest of corpus/ into a tmp dir with the real embedding model, and the default LLM provider from
-settings (the bundled local model unless newsrag.toml says otherwise). Fails when answer accuracy, refusal
-rate or the gold-source-cited rate drop below the thresholds below. The results and a report are kept in
-tests/output/eval_regression/ for inspection.
+Real ingest of corpus/ into a tmp dir with the real embedding model (once for all sets), and the default LLM
+provider from settings (extractive unless newsrag.toml says otherwise). Fails when answer accuracy, refusal rate
+or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
+kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are set from the run inspected on 2026-11-23 ~15:20 UTC: this test at commit b6ad1b8, whose default
-llm.provider is `extractive` (changed from `local` at 18abe33). All 12 not-correct answers were read and judged
-fairly graded (multi-article and conflict questions answered with one article's sentence, two near-topic
-unanswerable questions answered with a loosely related sentence, two false refusals, one arithmetic question).
-Measured: answer_accuracy 0.846 (55/65), refusal_rate 0.889 (16/18), gold_cited_rate 1.000 (55/55), failures 0.
-Margins: two answerable questions (0.81 < 53/65), one unanswerable (0.83 < 15/18), 0.05 on gold cited.
-For reference, the same test with llm.provider=local at 0f988c1 (plus the ask helper's then uncommitted changes)
-measured 0.831 / 0.889 / 1.000. The issue's targets (0.85, 0.90, 0.90) are not all met yet (refusal 0.889).
-On 2026-11-24 (after 589445d) the seed run measured 0.862 / 0.889 / 1.000.
+Thresholds are the figures measured on 2026-12-01 at commit 124f139 (extractive), lowered by about two answerable
+and one unanswerable question (gold cited: 0.95, measured 1.000 everywhere):
 
-Held-out sets (eval/README.md), added 2026-11-24 with thresholds from the run inspected then (extractive, commit
-after 589445d): heldout-a 0.763 / 0.833 / 1.000, heldout-b 0.632 / 0.700 / 1.000 (0.658 after 4bf6280); margins of about two answerable
-and one unanswerable question. Those are below the issue's targets: the guard keeps them from getting worse.
+    set        answerable correct   unanswerable refused
+    seed       61/65 (0.938)        17/18 (0.944)
+    heldout-a  34/38 (0.895)        12/12 (1.000)
+    heldout-b  35/38 (0.921)         9/10 (0.900)
+    heldout-c  44/45 (0.978)        14/15 (0.933)
+    heldout-d  42/44 (0.955)        14/16 (0.875)
+    heldout-e  38/42 (0.905)        15/18 (0.833)
+    heldout-f  36/42 (0.857)        18/18 (1.000)
+    heldout-g  45/50 (0.900)        16/20 (0.800)
+    heldout-h  49/56 (0.875)        19/24 (0.792)
+    heldout-i  46/56 (0.821)        19/24 (0.792)
+
+heldout-i was first run at 124f139 and not looked at since: it is the estimate for questions nobody tuned on.
+The other held-out sets were each first run unseen (figures in eval/README.md) and then used to find failure
+classes, so their figures here are optimistic. The issue's targets (0.85 / 0.90 / 0.90 on unseen questions) are
+not met on refusals; the guard keeps the figures from getting worse.
 """
 
 import pytest
@@ -27,35 +33,49 @@ from rag.config import REPO_ROOT, load_settings
 QUESTIONS = REPO_ROOT / "eval" / "questions"
 SEED = QUESTIONS / "seed.jsonl"
 
-MIN_ANSWER_ACCURACY = 0.81
-MIN_REFUSAL_RATE = 0.83
 MIN_GOLD_CITED_RATE = 0.95
 MAX_FAILURES = 0
 
 # file -> (min answer accuracy, min refusal rate, min gold cited rate)
 THRESHOLDS = {
-    "seed.jsonl": (MIN_ANSWER_ACCURACY, MIN_REFUSAL_RATE, MIN_GOLD_CITED_RATE),
-    "heldout-a.jsonl": (0.71, 0.75, 0.95),
-    "heldout-b.jsonl": (0.58, 0.60, 0.95),
+    "seed.jsonl": (0.90, 0.88, MIN_GOLD_CITED_RATE),
+    "heldout-a.jsonl": (0.84, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-b.jsonl": (0.86, 0.80, MIN_GOLD_CITED_RATE),
+    "heldout-c.jsonl": (0.93, 0.86, MIN_GOLD_CITED_RATE),
+    "heldout-d.jsonl": (0.90, 0.81, MIN_GOLD_CITED_RATE),
+    "heldout-e.jsonl": (0.85, 0.77, MIN_GOLD_CITED_RATE),
+    "heldout-f.jsonl": (0.80, 0.94, MIN_GOLD_CITED_RATE),
+    "heldout-g.jsonl": (0.86, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-h.jsonl": (0.83, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-i.jsonl": (0.78, 0.75, MIN_GOLD_CITED_RATE),
 }
+
+
+@pytest.fixture(scope="module")
+def default_answerer(tmp_path_factory):
+    """The default configuration over a fresh index of corpus/, built once for every question set."""
+    from rag.ask.pipeline import Answerer
+    from rag.ingest.pipeline import ingest
+
+    tmp = tmp_path_factory.mktemp("eval_regression")
+    settings = load_settings(env={}, overrides={
+        "paths": {"index_dir": str(tmp / "index"), "feedback_file": str(tmp / "feedback.jsonl")}})
+    report = ingest([REPO_ROOT / "corpus"], settings, progress=False)
+    assert report.articles == 5 and not report.skipped
+    answerer = Answerer.from_settings(settings)
+    answerer.warmup()
+    return answerer
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(THRESHOLDS))
-def test_default_configuration_on_question_sets(name, tmp_path, output_dir):
+def test_default_configuration_on_question_sets(name, default_answerer, output_dir):
     from eval.questions import load_questions
     from eval.report import write_report
     from eval.runner import build_document, run_questions, save_document
-    from rag.ask.pipeline import Answerer
-    from rag.ingest.pipeline import ingest
 
-    settings = load_settings(env={}, overrides={
-        "paths": {"index_dir": str(tmp_path / "index"), "feedback_file": str(tmp_path / "feedback.jsonl")}})
-    report = ingest([REPO_ROOT / "corpus"], settings, progress=False)
-    assert report.articles == 5 and not report.skipped
-
-    answerer = Answerer.from_settings(settings)
-    answerer.warmup()
+    answerer = default_answerer
+    settings = answerer.settings
     path = QUESTIONS / name
     results, interrupted = run_questions(answerer, load_questions(path), progress=False)
     assert not interrupted
