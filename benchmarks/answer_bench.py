@@ -43,6 +43,8 @@ def main() -> int:
                         help="llm.local_precision values to time side by side (local mode only)")
     parser.add_argument("--prefix-cache", nargs="+", default=["on"], choices=["on", "off"],
                         help="llm.local_prefix_cache values to time side by side (local mode only)")
+    parser.add_argument("--sources", nargs="+", default=["4x420"],
+                        help="answer.max_sources x answer.source_chars values to time side by side (local mode)")
     args = parser.parse_args()
 
     from rag.ask.pipeline import Answerer
@@ -56,12 +58,16 @@ def main() -> int:
     settings = load_settings(env={}, overrides={"paths": {"index_dir": tempfile.mkdtemp(prefix="newsrag-bench-")}})
     ingest([ROOT / "corpus"], settings, progress=False)
     retriever = Retriever.from_settings(settings)
-    runs = [(mode, p, c) for mode in args.modes for p in (args.precisions if mode == "local" else [None])
-            for c in (args.prefix_cache if mode == "local" else [None])]
-    for mode, precision, cached in runs:
+    runs = [(mode, p, c, src) for mode in args.modes for p in (args.precisions if mode == "local" else [None])
+            for c in (args.prefix_cache if mode == "local" else [None])
+            for src in (args.sources if mode == "local" else [None])]
+    for mode, precision, cached, src in runs:
         update = {"provider": mode} | ({"local_precision": precision, "local_prefix_cache": cached == "on"}
                                        if precision else {})
         ms = settings.model_copy(update={"llm": settings.llm.model_copy(update=update)})
+        if src:
+            n, chars = (int(x) for x in src.split("x"))
+            ms = ms.model_copy(update={"answer": ms.answer.model_copy(update={"max_sources": n, "source_chars": chars})})
         answerer = Answerer(settings=ms, retriever=retriever, llm=make_llm(ms))
         t = time.perf_counter()
         answerer.warmup()
@@ -77,7 +83,7 @@ def main() -> int:
             total = time.perf_counter() - t
             firsts.append(first if first is not None else total)
             totals.append(total)
-        label = f"{mode} {precision} prefix-cache {cached}" if precision else mode
+        label = f"{mode} {precision} prefix-cache {cached} sources {src}" if precision else mode
         print(f"{label:32s} n={len(questions)} warmup {load_s:.1f}s  first token p50 {pct(firsts, 50):.2f}s "
               f"p95 {pct(firsts, 95):.2f}s  total p50 {pct(totals, 50):.2f}s p95 {pct(totals, 95):.2f}s  "
               f"(model drafted {drafted})", flush=True)

@@ -110,6 +110,9 @@ class AnswerSettings(_Section):
     max_question_chars: int = Field(2000, ge=10)
     support_threshold: float | None = Field(None, description="Override the calibrated sentence-support threshold.")
     fallback_to_extractive: bool = Field(True, description="Answer extractively when the LLM fails or its answer does not verify.")
+    max_sources: int = Field(4, ge=1, le=12, description="Numbered sources shown to a language model.")
+    source_chars: int = Field(420, ge=100, le=4000, description="Characters per source (a sentence and its "
+                              "paragraph neighbours): fewer make a shorter prompt and an earlier first token.")
 
 
 class UISettings(_Section):

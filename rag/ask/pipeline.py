@@ -39,7 +39,6 @@ from rag.types import Answer, Citation, Scored, StreamEvent
 
 REFUSAL = "The articles in this collection do not say."
 CANDIDATE_PASSAGES = 16    # passages whose sentences compete as evidence
-MAX_SOURCES = 4            # sources shown to the model (short prompts: the local model prefills ~100 tok/s)
 MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
 TRUST_MODEL_REFUSAL = False  # the gate decides; a model's NO_ANSWER on a question the gate passed -> extractive
 _UNSET: Any = object()
@@ -219,7 +218,8 @@ class Answerer:
         # prompt + generate (streamed); the evidence sentences lead the sources
         lead = {(e.doc_id, e.index) for e in evidence}
         ordered = [e for e in evidence] + [r for r in run.ranked if (r.doc_id, r.index) not in lead]
-        sources = build_sources(ordered, self._index, MAX_SOURCES)
+        sources = build_sources(ordered, self._index, self.settings.answer.max_sources,
+                                self.settings.answer.source_chars)
         messages = answer_messages(standalone, sources, self.settings.paths.prompts_dir)
         t = time.perf_counter()
         draft = ""
