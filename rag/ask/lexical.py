@@ -163,6 +163,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:have|has|had|having) to", "require"),
     (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
     (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
+    (r"hand(?:s|ed|ing)? over|handover", "handover"),
+    (r"per day|a day|each day|every day", "daily"),
     (r"(?:push|pushes|pushed|pushing) aside|(?:put|puts|putting) on hold|(?:set|sets|setting) aside", "sideline"),
 )]
 _SYNONYM_GROUPS = """
@@ -180,6 +182,9 @@ decrease decreased decreasing drop dropped fall fell falling decline declined de
 help helped helping aid assist assisted assistance intervention support supported
 die died dying dead death deaths
 expensive costly
+maximum max cap limit ceiling
+influx arrivals arrival inflow
+cope coping handle handling
 version equivalent counterpart
 heritage descent ancestry
 live lives living lived reside resides residing resident residents
@@ -420,6 +425,7 @@ def names(text: str) -> set[str]:
                     continue
             if i == 0 and not (w.isupper() and len(w) > 1):
                 continue
+            f = re.sub(r"['’]s$", "", f)          # "AMLO's"
             alias = ALIASES.get(f, f)
             out.update(stem(a) for a in alias.split())
     # names typed in lower case ("who is amy fischer"): words the articles only ever write capitalised
@@ -599,7 +605,9 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"),
           ("#nationality", r"\b(?:what|which) (?:countr(?:y|ies)|nationalit(?:y|ies)) (?:[a-z0-9-]+ ){0,14}?(?:from|of origin)\b|"
                            r"\b(?:what|which) nationalit(?:y|ies)\b"))
-_SAY = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|the|this|that|another|other|many|most|"
+_SAY = re.compile(r"\bwhat (?:warning|message|comment|remark|statement|response|reply|promise|prediction) "
+                  r"(?:did|does|has|had) (.{2,60}?) (?:give|make|issue|offer|deliver|have)\b|"
+                  r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|this|that|another|other|many|most|"
                   r"several|two|three)\b)(.{2,60}?) (?:say|said|tell|told|think|argue|warn|claim|predict|mean|describe|"
                   r"write|add)\b|\bhow did (.{2,60}?) (?:describe|respond|react|"
                   r"characteri[sz]e|explain)\b")
@@ -693,7 +701,7 @@ def question_speaker_words(question: str) -> frozenset[str]:
     m = _SAY.search(fold(question))
     if not m:
         return frozenset()
-    return frozenset(content_stems(normalise_aliases(m.group(1) or m.group(2))))
+    return frozenset(content_stems(normalise_aliases(next(g for g in m.groups() if g))))
 
 
 def question_speaker(question: str) -> frozenset[str]:
@@ -701,9 +709,11 @@ def question_speaker(question: str) -> frozenset[str]:
     m = _SAY.search(fold(question))
     if not m:
         return frozenset()
-    who = m.group(1) or m.group(2)
-    # the names of the question that fall inside the "X" of "what did X say"
-    return frozenset(n for n in names(question) if re.search(rf"\b{re.escape(n)}", normalise_aliases(who)))
+    who = next(g for g in m.groups() if g)
+    # the names of the question that fall inside the "X" of "what did X say" ("the Amnesty official": Amnesty;
+    # "the U.S. official" names nobody)
+    found = frozenset(n for n in names(question) if re.search(rf"\b{re.escape(n)}", normalise_aliases(who)))
+    return found if found - {"us", "mexico"} else frozenset()
 
 
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b")
@@ -858,7 +868,9 @@ _BACKWARD_CAUSAL = re.compile(r"^\s*(as a result|because of (this|that|these)|th
 _UNKNOWN = re.compile(r"\b(?:(?:is|was|are|were|it'?s|isn[’']t|wasn[’']t|aren[’']t|remains?)\s+(?:not\s+|still\s+)?"
                       r"(?:known|unknown|unclear|not clear|not known|not yet known)|(?:did|does|do|would|could)\s*(?:not|n[’']t)"
                       r"\s+(?:say|disclose|specify|reveal|know|provide)|declined to (?:say|specify|disclose|comment)|"
-                      r"no (?:numbers|figures|data) (?:have|has|were|was))\b", re.IGNORECASE)
+                      r"no (?:numbers|figures|data) (?:have|has|were|was)|"
+                      r"(?:have|has|had) yet to be (?:publicly )?(?:released|published|announced|disclosed|made public))\b",
+                      re.IGNORECASE)
 _SPEECH = re.compile(r"\b(?:said|says|told|tells|added|adds|stated|wrote|writes|argued|warned|noted|explained|asked|"
                      r"according to|claimed|declared|insisted|called)\b", re.IGNORECASE)
 
@@ -933,9 +945,9 @@ def opens_with_reference(text: str) -> bool:
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
 river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
-bills act treaty""".split())
+bills act treaty court""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
-_NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port".split())
+_NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?:\([^)]*\))?\s*[–—-]\s*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
@@ -967,7 +979,7 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if focus in _ORGANISATIONS and not (any(fold(w) in _ORG_WORDS for w in run)
                                              or any(w.isupper() and len(w) > 1 for w in run)):
             continue            # "which agency": "the Stanton Street Bridge" is no agency
-        if focus not in _NAMED_WITH_NOUN or covered(focus, stems_):
+        if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_):
             return True         # a name; for "which bridge", one of a bridge ("the Stanton Street Bridge")
     return False
 
