@@ -92,6 +92,8 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
                                                              or lx.people_noun(terms.counted, stems)):
             continue            # "how many fentanyl seizures": a count of migrants does not answer
+        if terms.kind == "count" and terms.counted and not lx.counts_it(terms.counted, s.text):
+            continue            # "how many Venezuelans": "11 total deportation flights" counts flights
         # the rare names the question asks about must be in the quote's paragraph, the next or the previous
         # one, or the headline: the same figure said of another thing ("Congress approved $1.5 billion for the
         # initiative", the Merida one, asked of the Bicentennial Framework) does not answer

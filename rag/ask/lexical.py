@@ -142,6 +142,8 @@ def content_stems(text: str) -> list[str]:
         if f[-2:] in ("'s", "’s") and f[:-2] in STOPWORDS:      # "it's", "that's"
             continue
         st = stem(f)
+        if st not in _SYNONYM and st.endswith("ly") and st[:-2] in _SYNONYM:
+            st = st[:-2]                            # "significantly" as "significant"
         out.append(_SYNONYM.get(st, st))
     return out
 
@@ -164,6 +166,7 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
     (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
+    (r"step(?:s|ped|ping)? in", "intervene"),
     (r"per day|a day|each day|every day", "daily"),
     (r"(?:push|pushes|pushed|pushing) aside|(?:put|puts|putting) on hold|(?:set|sets|setting) aside", "sideline"),
 )]
@@ -179,7 +182,7 @@ implement implemented implementing enact enacted
 child children kid kids minor minors
 increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
-help helped helping aid assist assisted assistance intervention support supported
+help helped helping aid assist assisted assistance intervention intervene support supported
 die died dying dead death deaths
 expensive costly
 maximum max cap limit ceiling
@@ -216,6 +219,7 @@ give gave given make made come came bring brought see saw seen show shown need t
 described mention mentioned call called urge urged look looking use used right away back way thing kind type sort
 actually really exactly specifically toward towards behalf regarding concerning end ended
 nickname name term label speak speaking spoke represent represented represents topic
+warn warned warning describe characterize characterise respond responded react reacted explain claim argue
 """.split()) | frozenset("""putt sent took kept went gone got gave made came brought saw seen shown""".split())
 LIGHT_WEIGHT = 0.35
 
@@ -333,7 +337,7 @@ def _digit_numbers(text: str):
         yield m, raw, unit, (value * SCALES[unit] if unit in SCALES else value)
 
 
-_TIME_UNIT = re.compile(r"\s*(?:more\s+|full\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.I)
+_TIME_UNIT = re.compile(r"[\s-]*(?:more\s+|full\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.I)
 
 
 TIME_STEMS = frozenset(stem(w) for w in "year years month months week weeks day days hour hours minute minutes".split())
@@ -653,6 +657,34 @@ _PEOPLE = frozenset(stem(w) for w in "people person migrant immigrant asylum see
                     "adult individual family families child resident worker petitioner national".split())
 
 
+_COUNT_WORD = re.compile(r"(?<![\w.])(?:\d[\d,.]*|" + "|".join(w for w in NUMBER_WORDS if w not in ("once", "half"))
+                         + r")(?:\s+(?:million|billion|thousand|hundred))?\b", re.IGNORECASE)
+
+
+_META_NOUNS = frozenset("estimates figures numbers accounts reports statistics records sources counts "
+                        "calculations projections".split())     # "7,500 by its estimates" counts no estimates
+
+
+def counts_it(counted: str, text: str) -> bool:
+    """Does a figure of ``text`` count what the question counts? A figure followed by another plural noun counts
+    that ("11 total deportation flights" counts no Venezuelans); one followed by no plural noun, or by the
+    counted noun (people for people: "20 adult males" for asylum seekers), may."""
+    people = counted in _PEOPLE or bool(re.match(r".+(?:an|ian|ean|ese)$", counted))
+    toks = list(_WORD.finditer(text))
+    for m in _COUNT_WORD.finditer(text):
+        if re.fullmatch(r"(?:19|20)\d\d", m.group()) or re.match(r"(?:st|nd|rd|th)\b", text[m.end():m.end() + 3]):
+            continue            # a year, an ordinal
+        after = [fold(t.group()) for t in toks if t.start() >= m.end()][:4]
+        nouns = [w for w in after if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in STOPWORDS
+                 and w not in _META_NOUNS]
+        if not nouns:
+            return True
+        st = _SYNONYM.get(stem(nouns[0]), stem(nouns[0]))
+        if covered(counted, [st]) or (people and st in _PEOPLE) or st in TIME_STEMS and counted in TIME_STEMS:
+            return True
+    return False
+
+
 def people_noun(counted: str, stems: Iterable[str]) -> bool:
     """Counting people of one description ("asylum seekers") is answered by a count of people of another
     ("20 adult males") when the passage speaks of people at all."""
@@ -779,9 +811,9 @@ def question_role_of(question: str) -> str | None:
         return None
     known = names(question)
     for pattern in (rf"\b([a-z]+)['’]s (?:[a-z-]+ )?{role}\w*", rf"\b{role}\w* of (?:the )?([a-z]+)",
-                    rf"\bthe ([a-z]+) {role}\w*"):
+                    rf"\bthe ([a-z]+) {role}\w*", rf"\b([a-z]+)s (?:[a-z-]+ )?{role}\w*"):   # "denvers mayor"
         m = re.search(pattern, f)
-        if m and stem(m.group(1)) in known and m.group(1) not in _TITLE_PARTS:
+        if m and (stem(m.group(1)) in known or m.group(1) in _LEARNED.proper) and m.group(1) not in _TITLE_PARTS:
             return stem(m.group(1))
     return None
 

@@ -214,3 +214,20 @@ def test_the_neighbour_a_sentence_leans_on():
     assert lx.opens_with_reference("This practice, known as metering, was criticized.")
     assert lx.opens_quote("a senior official told NBC News that AMLO “has a very ambitious agenda.")
     assert not lx.opens_quote("“It is a program that will continue,” he said.")
+
+
+def test_a_figure_counts_what_follows_it():
+    assert lx.counts_it("troop", "Mexico deployed 6,000 troops to its border")
+    assert lx.counts_it(lx.stem("seekers"), "CBP handed over 20 adult males")          # people for people
+    assert lx.counts_it("migrant", "with over 280,000 being interdicted in Mexico")   # nothing follows
+    assert lx.counts_it("migrant", "7,500 by its estimates")
+    assert not lx.counts_it("venezuelan", "there were 11 total deportation flights to Venezuela in 2023")
+    # "a three-hour drive" is a length of time, not a count of people
+    assert lx.quantity_numbers("a three-hour drive south of the border", durations=False) == set()
+
+
+def test_more_paraphrases_and_spellings():
+    said = set(lx.content_stems(lx.normalise_aliases("Without significant intervention from the federal government")))
+    asked = lx.content_stems(lx.normalise_aliases("if the federal government does not step in significantly"))
+    assert all(lx.covered(t, said) for t in asked)
+    assert lx.question_terms("whats the name of denvers mayor").role_of == "denver"
