@@ -1,11 +1,11 @@
-"""Regression guard: the default configuration on eval/questions/seed.jsonl and the nine held-out sets.
+"""Regression guard: the default configuration on eval/questions/seed.jsonl and the eleven held-out sets.
 
 Real ingest of corpus/ into a tmp dir with the real embedding model (once for all sets), and the default LLM
 provider from settings (extractive unless newsrag.toml says otherwise). Fails when answer accuracy, refusal rate
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-01 at commit 124f139 (extractive), lowered by about two answerable
+Thresholds are the figures measured on 2026-12-01 at commit 15ad914 (extractive), lowered by about two answerable
 and one unanswerable question (gold cited: 0.95, measured 1.000 everywhere):
 
     set        answerable correct   unanswerable refused
@@ -14,16 +14,18 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 everywhere):
     heldout-b  35/38 (0.921)         9/10 (0.900)
     heldout-c  44/45 (0.978)        14/15 (0.933)
     heldout-d  42/44 (0.955)        14/16 (0.875)
-    heldout-e  38/42 (0.905)        15/18 (0.833)
-    heldout-f  36/42 (0.857)        18/18 (1.000)
+    heldout-e  38/42 (0.905)        16/18 (0.889)
+    heldout-f  37/42 (0.881)        18/18 (1.000)
     heldout-g  45/50 (0.900)        16/20 (0.800)
-    heldout-h  49/56 (0.875)        19/24 (0.792)
-    heldout-i  46/56 (0.821)        19/24 (0.792)
+    heldout-h  49/56 (0.875)        20/24 (0.833)
+    heldout-i  50/56 (0.893)        21/24 (0.875)
+    heldout-j  45/56 (0.804)        20/24 (0.833)
+    heldout-k  43/56 (0.768)        19/24 (0.792)
 
-heldout-i was first run at 124f139 and not looked at since: it is the estimate for questions nobody tuned on.
-The other held-out sets were each first run unseen (figures in eval/README.md) and then used to find failure
-classes, so their figures here are optimistic. The issue's targets (0.85 / 0.90 / 0.90 on unseen questions) are
-not met on refusals; the guard keeps the figures from getting worse.
+heldout-k was first run at 15ad914 and not looked at since: it is the estimate for questions nobody tuned on.
+The other held-out sets were each first run unseen (figures in README.md) and then used to find failure classes,
+so their figures here are optimistic. The issue's targets (0.85 / 0.90 / 0.90 on unseen questions) are not met;
+the guard keeps the figures from getting worse.
 """
 
 import pytest
@@ -43,11 +45,13 @@ THRESHOLDS = {
     "heldout-b.jsonl": (0.86, 0.80, MIN_GOLD_CITED_RATE),
     "heldout-c.jsonl": (0.93, 0.86, MIN_GOLD_CITED_RATE),
     "heldout-d.jsonl": (0.90, 0.81, MIN_GOLD_CITED_RATE),
-    "heldout-e.jsonl": (0.85, 0.77, MIN_GOLD_CITED_RATE),
-    "heldout-f.jsonl": (0.80, 0.94, MIN_GOLD_CITED_RATE),
+    "heldout-e.jsonl": (0.85, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-f.jsonl": (0.83, 0.94, MIN_GOLD_CITED_RATE),
     "heldout-g.jsonl": (0.86, 0.75, MIN_GOLD_CITED_RATE),
-    "heldout-h.jsonl": (0.83, 0.75, MIN_GOLD_CITED_RATE),
-    "heldout-i.jsonl": (0.78, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-h.jsonl": (0.83, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-i.jsonl": (0.85, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-j.jsonl": (0.76, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-k.jsonl": (0.73, 0.75, MIN_GOLD_CITED_RATE),
 }
 
 
