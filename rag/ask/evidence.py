@@ -6,7 +6,7 @@ overlap with the question; and the numbered sources the prompt shows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -153,9 +153,9 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
     if not sentences:
         return []
     vecs = index.vectors([question] + [s.text for s in sentences])
-    # "what did Amy Fischer say ...": her name picks the sentences (see the bonus); what she said is the rest
-    said = terms if not terms.speaker else replace(
-        terms, content=tuple(t for t in terms.content if t not in terms.speaker) or terms.content)
+    # "what did Amy Fischer say ...": her name picks the sentences (quoted ones first); what she said is the rest
+    said = terms.said()
+    own = {id(s) for s in sentences if terms.speaker and lx.attributed_to(terms.speaker, s.text, s.text)}
     for i, s in enumerate(sentences):
         s.dense = float(vecs[0] @ vecs[i + 1]) if vecs is not None else 0.0
         # names pick the article; the other words (what is asked about them) pick the sentence
@@ -167,20 +167,16 @@ def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sente
             bonus += 0.05
         if terms.months and lx.months(s.text) & set(terms.months):
             bonus += 0.05
-        bonus += _evidence_bonus(terms, s)
+        bonus += _evidence_bonus(terms, s, id(s) in own)
         if len(lx.words(s.text)) < 6:
             bonus -= 0.15           # fragments ("Lopez Obrador said.") are poor evidence
         # a quote answers "what did X say" in words of its own: meaning counts for more than shared words
         w_dense = 0.7 if terms.speaker else 0.45
         s.score = w_dense * s.dense + (1 - w_dense) * s.lexical + bonus - 0.004 * s.chunk_rank
-    if terms.speaker:
-        # "what did Amy Fischer say ...": the sentences she is quoted in come first, best first
-        own = {id(s) for s in sentences if lx.attributed_to(terms.speaker, s.text, s.text)}
-        return sorted(sentences, key=lambda s: (id(s) in own, s.score), reverse=True)
-    return sorted(sentences, key=lambda s: s.score, reverse=True)
+    return sorted(sentences, key=lambda s: (id(s) in own, s.score), reverse=True)
 
 
-def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence) -> float:
+def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence, speaker_quoted: bool) -> float:
     """Small rewards for holding what the question singles out: the weekday it names ("on Friday"), the
     noun it asks about ("which *bridge*"), a reason for a "why" question, a name for "what is it called"."""
     bonus = 0.0
@@ -193,7 +189,7 @@ def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence) -> float:
     if terms.speaker:
         if any(q in s.text for q in "“”\""):
             bonus += 0.06           # "what did X say": X's own words
-        if lx.attributed_to(terms.speaker, s.text, s.text):
+        if speaker_quoted:
             bonus += 0.1
     if terms.focus and terms.focus not in lx.LIGHT_WORDS and lx.term_covered(terms.focus, s.stems):
         bonus += 0.04

@@ -38,11 +38,11 @@ def best_sentences(terms: lx.QuestionTerms, ranked: list[Sentence], index: Sente
 
 def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sentence | None:
     """The neighbouring sentence (same paragraph) that ``s`` needs to answer: the cause a sentence opening
-    "As a result of these, ..." points back to; the quote a bare "X said in a statement." attributes; the year
-    a "when" question asks, when ``s`` has none; what "This practice, ..." refers to and the sentence before does ("In 2019, ..."); the rest of a
-    quote the sentence opens; the name of a thing described, when the next sentence gives it ("This practice, known as metering, ...")."""
-    near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
-    prev, nxt = near.get(s.index - 1), near.get(s.index + 1)
+    "As a result of these, ..." points back to; the quote a bare "X said in a statement." attributes; what
+    "This practice, ..." refers to; the rest of a quote ``s`` opens; the year a "when" question asks, when ``s``
+    has none and the sentence before does ("In 2019, ..."); the name of a thing described, when the next
+    sentence gives it ("This practice, known as metering, ...")."""
+    prev, nxt = _neighbours(s, ranked, index)
     if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)
                              or lx.opens_with_reference(s.text)):
         return prev
@@ -60,17 +60,17 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
     """The highest-ranked sentence that holds the kind of thing asked (a number for "how many", a date for
     "when", a name for "who"), whose paragraph window covers the question's terms, and that contains the
     question's numbers; None when no sentence qualifies."""
+    rare = _rare_names(terms, idf)
     for s in ranked[:top]:
         if not kind_fit(terms.kind, s.text, terms):
             continue
-        if terms.numbers:
-            # the number may sit in a neighbouring sentence of the same paragraph; a year may be implied
-            # by the article's date ("in March" in a May 2024 article)
-            near = " ".join(w.text for w in window(s, ranked, index))
-            if not lx.supports_numbers(terms.numbers, near, s.chunk.published):
-                continue
-        if terms.months and not lx.supports_months(terms.months, " ".join(w.text for w in window(s, ranked, index)),
-                                                   s.chunk.published):
+        win = window(s, ranked, index)
+        win_text = " ".join(w.text for w in win)
+        # the question's numbers and months may sit in a neighbouring sentence of the same paragraph; a year
+        # may be implied by the article's date ("in March" in a May 2024 article)
+        if terms.numbers and not lx.supports_numbers(terms.numbers, win_text, s.chunk.published):
+            continue
+        if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):
             continue
         if terms.outcome and (lx.not_a_fact(s.text) or
                               lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
@@ -78,9 +78,9 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
             continue            # "what did X say": a quote of someone else does not answer
         stems: set[str] = set(s.stems)
-        for w in window(s, ranked, index):
+        for w in win:
             stems |= w.stems
-        if terms.role and not lx.fills_role(terms.role, " ".join(w.text for w in window(s, ranked, index)), stems):
+        if terms.role and not lx.fills_role(terms.role, win_text, stems):
             continue            # "which federal judge": a sentence about federal authorities names no judge
         if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
                                                                   terms.names | set(terms.content), terms.role_of):
@@ -97,14 +97,13 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
         # the rare names the question asks about must be in the quote's paragraph, the next or the previous
         # one, or the headline: the same figure said of another thing ("Congress approved $1.5 billion for the
         # initiative", the Merida one, asked of the Bicentennial Framework) does not answer
-        missing = [n for n in terms.names if n not in lx.STOPWORDS and idf(n) >= RARE_NAME_IDF
-                   and n not in terms.attribution and not lx.covered(n, stems)]
+        missing = [n for n in rare if not lx.covered(n, stems)]
         if missing:
             named = _nearby_stems(s, index)
             missing = [n for n in missing if not lx.covered(n, named)]
         if len(missing) > (1 if len(terms.names) >= 4 else 0):
             continue
-        if terms.kind == "count" and _figure_elsewhere(terms, s, ranked, index, idf):
+        if terms.kind == "count" and _figure_elsewhere(rare, s, ranked, index):
             continue            # "how many were at Casa del Migrante": a figure about the city is not one about it
         if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
             continue
@@ -112,13 +111,22 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
     return None
 
 
-def _figure_elsewhere(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex,
-                      idf: lx.Idf) -> bool:
+def _rare_names(terms: lx.QuestionTerms, idf: lx.Idf) -> list[str]:
+    """The names the question asks about that few sentences of the corpus mention (not who it cites)."""
+    return [n for n in terms.names if n not in lx.STOPWORDS and idf(n) >= RARE_NAME_IDF and n not in terms.attribution]
+
+
+def _neighbours(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> tuple[Sentence | None, Sentence | None]:
+    """The sentences before and after ``s`` in its paragraph (None at its edges)."""
+    near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
+    return near.get(s.index - 1), near.get(s.index + 1)
+
+
+def _figure_elsewhere(rare: list[str], s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> bool:
     """Does a rare name the "how many" question counts within miss from the figure's sentence and the one
     before it (the figure is about something else)?"""
-    near = {w.index: w for w in window(s, ranked, index, max_chars=10_000)}
-    stems = set(s.stems) | (near[s.index - 1].stems if s.index - 1 in near else set())
-    rare = [n for n in terms.names if n not in lx.STOPWORDS and idf(n) >= RARE_NAME_IDF and n not in terms.attribution]
+    prev, _ = _neighbours(s, ranked, index)
+    stems = set(s.stems) | (prev.stems if prev is not None else set())
     return any(not lx.covered(n, stems) for n in rare)
 
 

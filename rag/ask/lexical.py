@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't around as at be because been before being
@@ -343,13 +343,15 @@ _TIME_UNIT = re.compile(r"[\s-]*(?:more\s+|full\s+)?(?:years?|months?|weeks?|day
 TIME_STEMS = frozenset(stem(w) for w in "year years month months week weeks day days hour hours minute minutes".split())
 
 
+_DURATION_FIGURE = re.compile(r"\b(\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r")(?=" + _TIME_UNIT.pattern + ")", re.I)
+
+
 def quantity_numbers(text: str, durations: bool = True) -> set[float]:
     """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name;
     with ``durations=False`` not lengths of time either ("more than two years ago")."""
     text = _MARKER.sub(" ", text)
     if not durations:
-        text = re.sub(r"\b(\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r")(?=" + _TIME_UNIT.pattern + ")", " ", text,
-                      flags=re.I)
+        text = _DURATION_FIGURE.sub(" ", text)
     out: set[float] = set()
     for m, raw, unit, value in _digit_numbers(text):
         if not unit and "," not in raw and 1900 <= value <= 2100:
@@ -597,6 +599,14 @@ class QuestionTerms:
     role: str | None = None          # the role a "which federal *judge*" question asks for
     exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
     role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
+
+    def said(self) -> "QuestionTerms":
+        """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
+        the attribution settles who; what is asked about their words is the rest."""
+        if not self.speaker:
+            return self
+        rest = tuple(t for t in self.content if t not in self.speaker_words and t not in self.speaker)
+        return replace(self, content=rest or self.content)
 
 
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
@@ -961,7 +971,9 @@ def _same_name(name: str, names_: Iterable[str]) -> bool:
 
 _BARE_ATTRIBUTION = re.compile(r"^[\"'“”‘’]?\s*[A-Z][\w.’'&-]*\s+(?:(?:[A-Z][\w.’'&-]*|and|of|for|the|de|del|la)\s+){0,7}(?:said|says|told|added|wrote|stated)\b"
                                r"(?:\s+(?:in|on|at|to)\s+(?:a|an|the)?\s*[\w.’' -]{0,40})?[.!]?$")
-_NAMES_SOMETHING = re.compile(r"\b(?:known as|called|dubbed|named|referred to as|termed|nicknamed)\b", re.IGNORECASE)
+_NAMING_WORDS = r"known as|called|dubbed|named|referred to as|termed|nicknamed"
+_NAMES_SOMETHING = re.compile(rf"\b(?:{_NAMING_WORDS})\b", re.IGNORECASE)
+_GIVES_A_NAME = re.compile(rf"\b(?:{_NAMING_WORDS})\s+[“\"]?\w")        # "known as metering", not "is called,"
 
 
 def bare_attribution(text: str) -> bool:
@@ -994,7 +1006,7 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
     """Does the sentence give a name the question does not, of the thing asked: "known as metering", "the
     Stanton Street Bridge" for "which bridge"? ("a government shelter" names none; "other locations along the
     border" names no city.)"""
-    if re.search(r"\b(?:known as|called|dubbed|named|referred to as|nicknamed)\s+[“\"]?\w", text):
+    if _GIVES_A_NAME.search(text):
         return True
     asked = set(terms.names) | set(terms.content)
     focus = terms.focus if terms.focus in _ENTITY_NOUNS else None

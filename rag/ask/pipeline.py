@@ -97,6 +97,7 @@ class _Run:
     retrieved: list[Scored] = field(default_factory=list)
     ranked: list[Sentence] = field(default_factory=list)
     parts: list[_Part] = field(default_factory=list)     # several when the question asks several things
+    evidence: list[Sentence] | None = None               # the quotes that answer it (see Answerer._evidence)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -202,7 +203,7 @@ class Answerer:
 
         # evidence: a sentence of the passages that holds what is asked (the right kind of thing, said of the
         # right subject, by the right speaker, ...), for every part; none for some part refuses in every mode
-        evidence = self._evidence(run)
+        run.evidence = evidence = self._evidence(run)
         if evidence is None:
             yield self._final(run, t0, self._refusal(run, "evidence: no sentence answers " + (
                 "the question" if len(run.parts) == 1 else "every part of the question")))
@@ -210,14 +211,14 @@ class Answerer:
 
         if self.llm is None:
             t = time.perf_counter()
-            answer = self._extractive(run, "extractive", chosen=evidence)
+            answer = self._extractive(run, "extractive")
             run.timings["verify"] = _ms(t)
             yield self._final(run, t0, answer)
             return
 
         # prompt + generate (streamed); the evidence sentences lead the sources
         lead = {(e.doc_id, e.index) for e in evidence}
-        ordered = [e for e in evidence] + [r for r in run.ranked if (r.doc_id, r.index) not in lead]
+        ordered = list(evidence) + [r for r in run.ranked if (r.doc_id, r.index) not in lead]
         sources = build_sources(ordered, self._index, self.settings.answer.max_sources,
                                 self.settings.answer.source_chars)
         messages = answer_messages(standalone, sources, self.settings.paths.prompts_dir)
@@ -311,9 +312,8 @@ class Answerer:
             chosen += [s for s in found if all((s.doc_id, s.start) != (c.doc_id, c.start) for c in chosen)]
         return chosen
 
-    def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "",
-                    chosen: list[Sentence] | None = None) -> Answer:
-        chosen = chosen if chosen is not None else self._evidence(run)
+    def _extractive(self, run: _Run, mode: str, unsupported: list[str] | None = None, note: str = "") -> Answer:
+        chosen = run.evidence if run.evidence is not None else self._evidence(run)
         if not chosen:
             return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
         pieces = [(s.text, [(Source(number=i, chunk=s.chunk, sentences=[s], score=s.score), s)])

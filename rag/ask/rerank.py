@@ -17,7 +17,7 @@ The thresholds are calibrated on tests/integration/ask_dev_questions.jsonl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rag.ask import lexical as lx
 from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window
@@ -80,8 +80,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
         if terms.speaker and lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
             # "what did X say would happen ...": X's own words answer, in words of their own; who X is
             # ("Amnesty International USA's Amy Fischer") is settled by the attribution
-            said = replace(terms, content=tuple(t for t in terms.content if t not in terms.speaker_words)
-                           or terms.content)
+            said = terms.said()
             cov = max(cov, lexical_coverage(said, frozenset(stems), idf))
             asked = [t for t in said.content if t not in said.names and t not in lx.LIGHT_WORDS]
             plain = 1.0 if not asked else min(1.0, max(plain, lexical_coverage(said, frozenset(stems), idf,
