@@ -5,6 +5,8 @@ overlap with the question; and the numbered sources the prompt shows.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -218,6 +220,43 @@ def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_c
             length += len(span.text)
             out.append(s)
     return sorted(out, key=lambda s: s.index)
+
+
+# a second reference by surname, as news style has it: "..., Fischer said." / "said Fischer."
+_SURNAME_SAID = re.compile(r"(?:^|[,.;:!?\u201d\"\u2019']\s*)([A-Z][a-z'\u2019-]{2,}) (?:said|says|told|added|wrote|noted|"
+                           r"explained|argued|warned)\b|\b(?:said|says|added) ([A-Z][a-z'\u2019-]{2,})\s*[.,;]")
+INTRODUCTION_PARAGRAPHS = 3
+
+
+def introduction(s: Sentence, index: SentenceIndex) -> Sentence | None:
+    """The earlier sentence that introduces the speaker ``s`` names by surname alone ("Fischer said." ->
+    "..., said Amy Fischer, director of refugee and migrant rights at Amnesty International USA."): who the
+    speaker is belongs to the quote. None when ``s`` names no one that way or the article never introduces them."""
+    m = _SURNAME_SAID.search(s.text)
+    if not m:
+        return None
+    surname = m.group(1) or m.group(2)
+    full = re.compile(rf"\b[A-Z][a-z'\u2019.-]+ {re.escape(surname)}\b")
+    sents = index.article_sentences(s.doc_id, s.chunk)
+    for j in range(min(s.index, len(sents)) - 1, -1, -1):
+        para, span = sents[j]
+        if s.para - para > INTRODUCTION_PARAGRAPHS:
+            break
+        if full.search(span.text) and not full.search(s.text):
+            return Sentence(doc_id=s.doc_id, chunk=s.chunk, start=span.start, end=span.end, text=span.text,
+                            para=para, index=j, stems=lx.evidence_stems(span.text))
+    return None
+
+
+def window_stems(win: Sequence[Sentence], s: Sentence, index: SentenceIndex) -> frozenset[str]:
+    """The stems of a sentence's window, with those of the sentence introducing its speaker, if any."""
+    stems: set[str] = set(s.stems)
+    for w in win:
+        stems |= w.stems
+    intro = introduction(s, index)
+    if intro is not None:
+        stems |= intro.stems
+    return frozenset(stems)
 
 
 def nearby_text(s: Sentence, index: SentenceIndex) -> str:

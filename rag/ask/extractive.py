@@ -7,7 +7,8 @@ wrote verifies although the gate found the question answerable.
 from __future__ import annotations
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import Sentence, SentenceIndex, kind_fit, lexical_coverage, nearby_text, window
+from rag.ask.evidence import (Sentence, SentenceIndex, introduction, kind_fit, lexical_coverage, nearby_text, window,
+                              window_stems)
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
@@ -41,7 +42,8 @@ def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     "As a result of these, ..." points back to; the quote a bare "X said in a statement." attributes; what
     "This practice, ..." refers to; the rest of a quote ``s`` opens; the year a "when" question asks, when ``s``
     has none and the sentence before does ("In 2019, ..."); the name of a thing described, when the next
-    sentence gives it ("This practice, known as metering, ...")."""
+    sentence gives it ("This practice, known as metering, ..."); for a "who" question, the earlier sentence
+    that introduces the speaker ``s`` names by surname alone ("Fischer said." -> "..., said Amy Fischer, ...")."""
     prev, nxt = _neighbours(s, ranked, index)
     if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)
                              or lx.opens_with_reference(s.text)):
@@ -52,6 +54,8 @@ def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return prev
     if terms.naming and nxt is not None and not lx.names_something(s.text) and lx.names_something(nxt.text):
         return nxt
+    if terms.role or terms.kind == "who":
+        return introduction(s, index)   # "which official ...": "Fischer said." needs who Fischer is
     return None
 
 
@@ -62,52 +66,59 @@ def best_sentence(terms: lx.QuestionTerms, ranked: list[Sentence], index: Senten
     question's numbers; None when no sentence qualifies."""
     rare = _rare_names(terms, idf)
     for s in ranked[:top]:
-        if not kind_fit(terms.kind, s.text, terms):
-            continue
-        win = window(s, ranked, index)
-        win_text = " ".join(w.text for w in win)
-        # the question's numbers and months may sit in a neighbouring sentence of the same paragraph; a year
-        # may be implied by the article's date ("in March" in a May 2024 article)
-        if terms.numbers and not lx.supports_numbers(terms.numbers, win_text, s.chunk.published):
-            continue
-        if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):
-            continue
-        if terms.outcome and (lx.not_a_fact(s.text) or
-                              lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
-            continue            # "did the talks end in a deal?": "talks are expected to continue" does not say
-        if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
-            continue            # "what did X say": a quote of someone else does not answer
-        stems: set[str] = set(s.stems)
-        for w in win:
-            stems |= w.stems
-        if terms.role and not lx.fills_role(terms.role, win_text, stems):
-            continue            # "which federal judge": a sentence about federal authorities names no judge
-        if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
-                                                                  terms.names | set(terms.content), terms.role_of):
-            continue            # "the mayor of Denver": "Gov. Greg Abbott" is someone else
-        if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
-            continue            # "what is the name of the shelter": "a government shelter" names none
-        if terms.exact_date and not lx.explicit_date(s.text):
-            continue            # "on what date": "later this month" is no date
-        if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
-                                                             or lx.people_noun(terms.counted, stems)):
-            continue            # "how many fentanyl seizures": a count of migrants does not answer
-        if terms.kind == "count" and terms.counted and not lx.counts_it(terms.counted, s.text):
-            continue            # "how many Venezuelans": "11 total deportation flights" counts flights
-        # the rare names the question asks about must be in the quote's paragraph, the next or the previous
-        # one, or the headline: the same figure said of another thing ("Congress approved $1.5 billion for the
-        # initiative", the Merida one, asked of the Bicentennial Framework) does not answer
-        missing = [n for n in rare if not lx.covered(n, stems)]
-        if missing:
-            named = _nearby_stems(s, index)
-            missing = [n for n in missing if not lx.covered(n, named)]
-        if len(missing) > (1 if len(terms.names) >= 4 else 0):
-            continue
-        if terms.kind == "count" and _figure_elsewhere(rare, s, ranked, index):
-            continue            # "how many were at Casa del Migrante": a figure about the city is not one about it
-        if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
-            continue
-        return s
+        if rejection(terms, s, ranked, index, idf, rare, min_coverage) is None:
+            return s
+    return None
+
+
+def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], index: SentenceIndex, idf: lx.Idf,
+              rare: list[str] | None = None, min_coverage: float = MIN_SENTENCE_COVERAGE) -> str | None:
+    """Why ``s`` does not answer the question (the first check it fails), or None when it does."""
+    if rare is None:
+        rare = _rare_names(terms, idf)
+    if not kind_fit(terms.kind, s.text, terms):
+        return f"not the kind of answer asked ({terms.kind})"
+    win = window(s, ranked, index)
+    win_text = " ".join(w.text for w in win)
+    # the question's numbers and months may sit in a neighbouring sentence of the same paragraph; a year
+    # may be implied by the article's date ("in March" in a May 2024 article)
+    if terms.numbers and not lx.supports_numbers(terms.numbers, win_text, s.chunk.published):
+        return "the question's numbers are not in its paragraph"
+    if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):
+        return "the question's month is not in its paragraph"
+    if terms.outcome and (lx.not_a_fact(s.text) or
+                          lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
+        return "no outcome stated"  # "did the talks end in a deal?": "talks are expected to continue" does not say
+    if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
+        return "not said by the speaker asked about"  # "what did X say": a quote of someone else does not answer
+    stems = window_stems(win, s, index)
+    if terms.role and not lx.fills_role(terms.role, win_text, stems):
+        return "the role asked about is not filled"  # "which federal judge": "federal authorities" names no judge
+    if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
+                                                              terms.names | set(terms.content), terms.role_of):
+        return "no one named in the role asked about"  # "the mayor of Denver": "Gov. Greg Abbott" is someone else
+    if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
+        return "no name given"  # "what is the name of the shelter": "a government shelter" names none
+    if terms.exact_date and not lx.explicit_date(s.text):
+        return "no date written out"  # "on what date": "later this month" is no date
+    if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
+                                                         or lx.people_noun(terms.counted, stems)):
+        return "does not count what is asked"  # "how many fentanyl seizures": a count of migrants does not answer
+    if terms.kind == "count" and terms.counted and not lx.counts_it(terms.counted, s.text):
+        return "its figure counts something else"  # "how many Venezuelans": "11 total deportation flights"
+    # the rare names the question asks about must be in the quote's paragraph, the next or the previous
+    # one, or the headline: the same figure said of another thing ("Congress approved $1.5 billion for the
+    # initiative", the Merida one, asked of the Bicentennial Framework) does not answer
+    missing = [n for n in rare if not lx.covered(n, stems)]
+    if missing:
+        named = _nearby_stems(s, index)
+        missing = [n for n in missing if not lx.covered(n, named)]
+    if len(missing) > (1 if len(terms.names) >= 4 else 0):
+        return "names missing nearby: " + ", ".join(missing)
+    if terms.kind == "count" and _figure_elsewhere(rare, s, ranked, index):
+        return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
+    if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
+        return "covers too little of the question"
     return None
 
 

@@ -664,7 +664,8 @@ def counted_noun(question: str) -> str | None:
 
 
 _PEOPLE = frozenset(stem(w) for w in "people person migrant immigrant asylum seeker refugee male female women woman "
-                    "adult individual family families child resident worker petitioner national".split())
+                    "adult individual family families child resident worker petitioner national entrant arrival crosser newcomer "
+                    "applicant enrollee".split())
 
 
 _COUNT_WORD = re.compile(r"(?<![\w.])(?:\d[\d,.]*|" + "|".join(w for w in NUMBER_WORDS if w not in ("once", "half"))
@@ -797,7 +798,9 @@ _PERSON_NOUNS = ("official|person|president|secretary|mayor|director|leader|gove
                  "senator|ambassador|commissioner|chief|head")
 _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
     "mr mrs ms dr rev gov sen rep gen prime vice deputy assistant general attorney reverend prof sir".split())
-_AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b)"
+# words that end the noun phrase after "which/what": a verb ("which official *did*") or a pronoun starting a
+# clause ("according to what *they* told reporters" asks no reporter)
+_AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|i|you|he|she|it|we|they)\b)"
 _ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
                    rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?({_PERSON_NOUNS})\b|"
                    rf"\bname of (?:the |a |an |this |that )?(?:[a-z'’-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
@@ -807,15 +810,22 @@ _TITLED = re.compile(r"\b(?:President|Prime Minister|Secretary|Mayor|Gov\.|Gover
                      r"Director|Judge|Ambassador|Chief|Rev\.|Commissioner|Chancellor|King|Queen|General)\s+[A-Z]")
 
 
+# offices that make someone an "official" ("Amy Fischer, director of refugee and migrant rights at ...")
+_OFFICE_STEMS = frozenset(stem(w) for w in "president secretary mayor director leader governor minister spokesman "
+                          "spokeswoman spokesperson judge senator ambassador commissioner chief head".split())
+
+
 def fills_role(role: str, text: str, stems: Iterable[str]) -> bool:
     """Does the passage name someone in the role asked ("which federal *judge*")? A generic role ("which
-    leaders") is filled by anyone with a title ("President Biden")."""
-    return term_covered(role, stems) or (role in _GENERIC_ROLES and bool(_TITLED.search(text)))
+    leaders") is filled by anyone with a title ("President Biden") or an office ("..., director of ...")."""
+    if term_covered(role, stems):
+        return True
+    return role in _GENERIC_ROLES and (bool(_TITLED.search(text)) or any(o in _OFFICE_STEMS for o in stems))
 
 
 def question_role_of(question: str) -> str | None:
     """The name that qualifies the role asked: "Denver's mayor", "the mayor of Denver", "the Denver mayor"."""
-    f = fold(question)
+    f = fold(_ATTRIBUTION_CLAUSE.sub(" ", question))
     role = question_role(f)
     if role is None:
         return None
@@ -896,7 +906,7 @@ def question_terms(question: str) -> QuestionTerms:
                          speaker_words=question_speaker_words(q),
                          attribution=question_attribution(q), naming=asks_name(q),
                          counted=counted_noun(q), outcome=asks_outcome(q),
-                         role=question_role(fold(q)),
+                         role=question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q))),  # not who is cited
                          exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day)\b", fold(q))),
                          role_of=question_role_of(q))
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window
+from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window, window_stems
 
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
@@ -64,10 +64,8 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     best_plain = 0.0
     found_hard = False
     for s in ranked[:top]:
-        stems: set[str] = set()
         win = window(s, ranked, index, max_chars=GATE_WINDOW_CHARS)
-        for w in win:
-            stems |= w.stems
+        stems = window_stems(win, s, index)
         if terms.numbers or terms.months:
             # the question's numbers, years and months qualify what it asks: they must occur together with it
             text = " ".join(w.text for w in win)

@@ -231,3 +231,43 @@ def test_more_paraphrases_and_spellings():
     asked = lx.content_stems(lx.normalise_aliases("if the federal government does not step in significantly"))
     assert all(lx.covered(t, said) for t in asked)
     assert lx.question_terms("whats the name of denvers mayor").role_of == "denver"
+
+
+def test_who_is_cited_asks_no_role():
+    terms = lx.question_terms("What are Mexicans who arrive in Juarez running from, according to what they told reporters?")
+    assert terms.role is None
+    assert lx.question_terms("Which official told reporters about the plan?").role == "official"
+
+
+def test_an_office_makes_someone_an_official():
+    text = "said Amy Fischer, director of refugee and migrant rights at Amnesty International USA."
+    assert lx.fills_role("official", text, stems(text))
+    assert not lx.fills_role("official", "Many migrants are stopped at the border.", stems("Many migrants are stopped"))
+    assert not lx.fills_role("judge", text, stems(text))          # a specific role still needs that role
+
+
+def test_entrants_are_people():
+    assert lx.people_noun(lx.stem("entrants"), stems("nearly 50,000 immigrants who entered illegally"))
+
+
+def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
+    from rag.ask.evidence import Sentence, SentenceIndex, introduction, window_stems
+    from rag.types import Article, Chunk
+
+    text = ("Many others are bused south, said Amy Fischer, director of refugee and migrant rights at Amnesty "
+            "International USA.\n“They are doing the dirty work of the U.S.,” Fischer said.\n“It works,” Smith said.")
+    index = SentenceIndex(None, lambda doc_id: Article(doc_id="a", text=text))
+    chunk = Chunk(chunk_id="c", doc_id="a", text=text, start=0, end=len(text))
+    spans = index.article_sentences("a")
+
+    def sentence(i: int) -> Sentence:
+        para, span = spans[i]
+        return Sentence(doc_id="a", chunk=chunk, start=span.start, end=span.end, text=span.text, para=para, index=i,
+                        stems=lx.evidence_stems(span.text))
+
+    quote = sentence(1)
+    intro = introduction(quote, index)
+    assert intro is not None and "Amy Fischer" in intro.text
+    assert "amnesty" in window_stems([quote], quote, index)
+    assert introduction(sentence(2), index) is None          # Smith is never introduced by full name
+    assert introduction(sentence(0), index) is None          # the introduction itself needs none
