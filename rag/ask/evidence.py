@@ -248,15 +248,37 @@ def introduction(s: Sentence, index: SentenceIndex) -> Sentence | None:
     return None
 
 
+def antecedent(s: Sentence, index: SentenceIndex) -> Sentence | None:
+    """The sentence before ``s`` in its article, when ``s`` opens by leaning on it ("Since then, ...", "This
+    practice, ...", "As a result of these, ..."), even across a paragraph break; None otherwise."""
+    if s.index == 0 or not (lx.opens_with_time_reference(s.text) or lx.opens_with_reference(s.text)
+                            or lx.refers_to_previous_cause(s.text)):
+        return None
+    sents = index.article_sentences(s.doc_id, s.chunk)
+    if s.index > len(sents):
+        return None
+    para, span = sents[s.index - 1]
+    return Sentence(doc_id=s.doc_id, chunk=s.chunk, start=span.start, end=span.end, text=span.text, para=para,
+                    index=s.index - 1, stems=lx.evidence_stems(span.text))
+
+
 def window_stems(win: Sequence[Sentence], s: Sentence, index: SentenceIndex) -> frozenset[str]:
-    """The stems of a sentence's window, with those of the sentence introducing its speaker, if any."""
+    """The stems of a sentence's window, with those of the sentence introducing its speaker and of the one it
+    leans on ("Since then, ..."), if any."""
     stems: set[str] = set(s.stems)
     for w in win:
         stems |= w.stems
-    intro = introduction(s, index)
-    if intro is not None:
-        stems |= intro.stems
+    for extra in (introduction(s, index), antecedent(s, index)):
+        if extra is not None:
+            stems |= extra.stems
     return frozenset(stems)
+
+
+def window_text(win: Sequence[Sentence], s: Sentence, index: SentenceIndex) -> str:
+    """The text of a sentence's window, with the sentence it leans on ("Since then, ..."), if any."""
+    before = antecedent(s, index)
+    lead = before.text + " " if before is not None and all(w.index != before.index for w in win) else ""
+    return lead + " ".join(w.text for w in win)
 
 
 def nearby_text(s: Sentence, index: SentenceIndex) -> str:

@@ -7,8 +7,8 @@ wrote verifies although the gate found the question answerable.
 from __future__ import annotations
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import (Sentence, SentenceIndex, introduction, kind_fit, lexical_coverage, nearby_text, window,
-                              window_stems)
+from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, introduction, kind_fit, lexical_coverage, nearby_text, window,
+                              window_stems, window_text)
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
@@ -45,9 +45,11 @@ def companion(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     sentence gives it ("This practice, known as metering, ..."); for a "who" question, the earlier sentence
     that introduces the speaker ``s`` names by surname alone ("Fischer said." -> "..., said Amy Fischer, ...")."""
     prev, nxt = _neighbours(s, ranked, index)
-    if prev is not None and (lx.refers_to_previous_cause(s.text) or lx.bare_attribution(s.text)
-                             or lx.opens_with_reference(s.text)):
+    if prev is not None and lx.bare_attribution(s.text):
         return prev
+    before = antecedent(s, index)      # "Since then, ..." may lean on the paragraph before
+    if before is not None:
+        return before
     if nxt is not None and lx.opens_quote(s.text):
         return nxt              # the quote goes on: “has a very ambitious agenda. / For some of these things, ...”
     if terms.kind == "when" and prev is not None and not lx.explicit_date(s.text) and lx.explicit_date(prev.text):
@@ -79,7 +81,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if not kind_fit(terms.kind, s.text, terms):
         return f"not the kind of answer asked ({terms.kind})"
     win = window(s, ranked, index)
-    win_text = " ".join(w.text for w in win)
+    win_text = window_text(win, s, index)
     # the question's numbers and months may sit in a neighbouring sentence of the same paragraph; a year
     # may be implied by the article's date ("in March" in a May 2024 article)
     if terms.numbers and not lx.supports_numbers(terms.numbers, win_text, s.chunk.published):
@@ -137,6 +139,8 @@ def _figure_elsewhere(rare: list[str], s: Sentence, ranked: list[Sentence], inde
     """Does a rare name the "how many" question counts within miss from the figure's sentence and the one
     before it (the figure is about something else)?"""
     prev, _ = _neighbours(s, ranked, index)
+    if prev is None:
+        prev = antecedent(s, index)     # "Since then, ..." after a paragraph break
     stems = set(s.stems) | (prev.stems if prev is not None else set())
     return any(not lx.covered(n, stems) for n in rare)
 

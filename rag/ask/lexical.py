@@ -727,7 +727,8 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the )?name (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b", q))
+                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the )?name (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
+                          r"\bwhat(?:['’]?s| is| was| are) (?:it|this|that|they) (?:called|known as|named)\b", q))
 
 
 def question_unit(question: str) -> str | None:
@@ -759,9 +760,9 @@ def question_speaker(question: str) -> frozenset[str]:
     return found if found - {"us", "mexico"} else frozenset()
 
 
-_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b")
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)(?:s\b|\b)")   # "whats", "hows" typed
 _QUANTITY_NOUN = re.compile(rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
-                            rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate)\b")
+                            rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|number|amount|figure|tally)\b")
 
 
 def question_kind(question: str) -> str:
@@ -982,8 +983,9 @@ def _same_name(name: str, names_: Iterable[str]) -> bool:
 _BARE_ATTRIBUTION = re.compile(r"^[\"'“”‘’]?\s*[A-Z][\w.’'&-]*\s+(?:(?:[A-Z][\w.’'&-]*|and|of|for|the|de|del|la)\s+){0,7}(?:said|says|told|added|wrote|stated)\b"
                                r"(?:\s+(?:in|on|at|to)\s+(?:a|an|the)?\s*[\w.’' -]{0,40})?[.!]?$")
 _NAMING_WORDS = r"known as|called|dubbed|named|referred to as|termed|nicknamed"
-_NAMES_SOMETHING = re.compile(rf"\b(?:{_NAMING_WORDS})\b", re.IGNORECASE)
-_GIVES_A_NAME = re.compile(rf"\b(?:{_NAMING_WORDS})\s+[“\"]?\w")        # "known as metering", not "is called,"
+# "known as metering", not "is called," nor "called back to the U.S." nor "called on the U.S."
+_GIVES_A_NAME = re.compile(rf"\b(?:{_NAMING_WORDS})\s+(?!(?:back|on|upon|for|off|out|up|in|into|to|by|after|over|"
+                           rf"it|them|him|her|us|me|you|a|an|the|this|that)\b)[“\"]?\w")
 
 
 def bare_attribution(text: str) -> bool:
@@ -994,6 +996,15 @@ def bare_attribution(text: str) -> bool:
 def opens_with_reference(text: str) -> bool:
     """Does the sentence open by pointing at the one before ("This practice, known as metering, ...")?"""
     return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()))
+
+
+_BACK_IN_TIME = re.compile(r"^[\"“]?(?:Since then|Since that (?:time|day|visit|meeting)|After that|By then|Until then|"
+                           r"At that time|At the time|That same (?:day|week|month|year)|Later that (?:day|week|month|year))\b")
+
+
+def opens_with_time_reference(text: str) -> bool:
+    """Does the sentence date itself by the one before ("Since then, Mexico has interdicted ...")?"""
+    return bool(_BACK_IN_TIME.match(text.strip()))
 
 
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
@@ -1016,10 +1027,10 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
     """Does the sentence give a name the question does not, of the thing asked: "known as metering", "the
     Stanton Street Bridge" for "which bridge"? ("a government shelter" names none; "other locations along the
     border" names no city.)"""
-    if _GIVES_A_NAME.search(text):
-        return True
-    asked = set(terms.names) | set(terms.content)
     focus = terms.focus if terms.focus in _ENTITY_NOUNS else None
+    if _GIVES_A_NAME.search(text) and (focus is None or covered(focus, evidence_stems(text))):
+        return True             # "This practice, known as metering": of the thing asked ("which shelter": no)
+    asked = set(terms.names) | set(terms.content)
     text = _DATELINE.sub("", text)      # "EL PASO, Texas (Border Report) –" is where the story was filed
     for m in _CAPITALISED_RUN.finditer(text):
         if m.start() == 0 and " " not in m.group():
@@ -1074,7 +1085,7 @@ def opens_quote(text: str) -> bool:
 
 def names_something(text: str) -> bool:
     """Does the sentence give something a name ("This practice, known as metering, ...")?"""
-    return bool(_NAMES_SOMETHING.search(text))
+    return bool(_GIVES_A_NAME.search(text))
 
 
 def explicit_date(text: str) -> bool:

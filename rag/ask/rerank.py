@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window, window_stems
+from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window, window_stems, window_text
 
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
@@ -68,7 +68,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
         stems = window_stems(win, s, index)
         if terms.numbers or terms.months:
             # the question's numbers, years and months qualify what it asks: they must occur together with it
-            text = " ".join(w.text for w in win)
+            text = window_text(win, s, index)
             if not (lx.supports_numbers(terms.numbers, text, s.chunk.published)
                     and lx.supports_months(terms.months, text, s.chunk.published)):
                 continue

@@ -271,3 +271,42 @@ def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
     assert "amnesty" in window_stems([quote], quote, index)
     assert introduction(sentence(2), index) is None          # Smith is never introduced by full name
     assert introduction(sentence(0), index) is None          # the introduction itself needs none
+
+
+def test_typed_contractions_and_quantity_phrasings():
+    terms = lx.question_terms("whats it called when migrants only get sent over once cbp says it is ready")
+    assert terms.kind == "other" and terms.naming
+    assert lx.question_kind("what is the least number of migrants Mexico has stopped in a month?") == "count"
+
+
+def test_called_back_names_nothing():
+    asked = lx.question_terms("What is the practice called?")
+    assert lx.gives_name("This practice, known as metering, was criticized.", asked)
+    assert not lx.names_something("wait months to be called back to the U.S. for court hearings")
+    assert not lx.names_something("López Obrador called on the U.S. to approve a plan")
+    # a name given to something else does not name the shelter asked about
+    shelter = lx.question_terms("What is the name of the government shelter in Juarez?")
+    assert not lx.gives_name("This practice, known as metering, was criticized.", shelter)
+
+
+def test_a_sentence_dated_by_the_one_before_brings_it():
+    from rag.ask.evidence import Sentence, SentenceIndex, antecedent, window_text
+    from rag.types import Article, Chunk
+
+    text = ("In late December, Mayorkas and Blinken went to Mexico.\nSince then, Mexico has interdicted at least "
+            "270,000 migrants each month.\nMexico wants more aid.")
+    index = SentenceIndex(None, lambda doc_id: Article(doc_id="a", text=text))
+    chunk = Chunk(chunk_id="c", doc_id="a", text=text, start=0, end=len(text))
+    spans = index.article_sentences("a")
+
+    def sentence(i: int) -> Sentence:
+        para, span = spans[i]
+        return Sentence(doc_id="a", chunk=chunk, start=span.start, end=span.end, text=span.text, para=para, index=i,
+                        stems=lx.evidence_stems(span.text))
+
+    since = sentence(1)
+    assert lx.opens_with_time_reference(since.text)
+    before = antecedent(since, index)
+    assert before is not None and "December" in before.text            # across the paragraph break
+    assert "December" in window_text([since], since, index)
+    assert antecedent(sentence(2), index) is None
