@@ -346,6 +346,23 @@ TIME_STEMS = frozenset(stem(w) for w in "year years month months week weeks day 
 _DURATION_FIGURE = re.compile(r"\b(\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r")(?=" + _TIME_UNIT.pattern + ")", re.I)
 
 
+_LABEL_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z]*-|\b[A-Z][a-z]+ )$")
+_NOT_LABELS = frozenset("about nearly over some more roughly almost around at only just up fewer less than under "
+                        "approximately exactly another all those these the and or but with by of from to".split())
+
+
+def is_label(text: str, start: int, raw: str) -> bool:
+    """Is the number at ``start`` part of a name rather than a quantity ("Title 42", "COVID-19", "Section 8")?"""
+    m = _LABEL_BEFORE.search(text[max(0, start - 20):start])
+    if not m or text[start:start + 1] == "$":
+        return False
+    word = m.group().strip(" -")
+    if m.group().endswith("-"):
+        return True
+    return "," not in raw and "." not in raw and len(raw) <= 3 and fold(word) not in _NOT_LABELS \
+        and fold(word) not in MONTHS and fold(word)[:3] not in MONTH_ABBR
+
+
 def quantity_numbers(text: str, durations: bool = True) -> set[float]:
     """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name;
     with ``durations=False`` not lengths of time either ("more than two years ago")."""
@@ -361,6 +378,8 @@ def quantity_numbers(text: str, durations: bool = True) -> set[float]:
             continue
         if re.match(r"(?:st|nd|rd|th)\b", text[m.end():m.end() + 3], re.IGNORECASE):
             continue            # "County 13th Street" counts nothing
+        if is_label(text, m.start(), raw):
+            continue            # "Title 42", "COVID-19"
         out.add(value)
     vague = {fold(w) for m in re.finditer(r"\b(\w+) or (\w+)\b", text) for w in m.groups()}
     for w in words(text):
@@ -599,6 +618,8 @@ class QuestionTerms:
     role: str | None = None          # the role a "which federal *judge*" question asks for
     exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
     role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
+    total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
+    expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -614,7 +635,8 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b"),
           ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
                      rf"(?:{_MONEY_NOUNS})\b|"
-                     r"\bhow much (?:money|funding|did .{1,80} (?:cost|pay|spend|fund|receive|get))\b|"
+                     r"\bhow much (?:[a-z-]+ )?(?:money|funding|aid|cash)\b|\bhow much did .{1,80} (?:cost|pay|spend|fund|receive|get)\b|"
+                     r"\b(?:what|which) (?:dollar|money) (?:amount|figure|sum|value)\b|\bhow many dollars\b|"
                      r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
           ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"),
           ("#nationality", r"\b(?:what|which) (?:countr(?:y|ies)|nationalit(?:y|ies)) (?:[a-z0-9-]+ ){0,14}?(?:from|of origin)\b|"
@@ -654,7 +676,8 @@ def counted_noun(question: str) -> str | None:
         f = fold(w)
         # the phrase ends at a verb, a preposition or a name ("migrants *Mexico* stopped")
         if f in _COUNT_STOP or (f in STOPWORDS and not (i == 0 and w.isupper())) \
-                or (i and (w[0].isupper() or f.endswith("ed") or f in _COMMON_VERBS or stem(f) in LIGHT_WORDS)):
+                or (i and (w[0].isupper() or f.endswith("ed") or f.endswith("ing") or f in _COMMON_VERBS
+                           or stem(f) in LIGHT_WORDS)):      # "Hispanics *living* in the U.S."
             break
         phrase.append(f)
     if not phrase:
@@ -666,6 +689,11 @@ def counted_noun(question: str) -> str | None:
 _PEOPLE = frozenset(stem(w) for w in "people person migrant immigrant asylum seeker refugee male female women woman "
                     "adult individual family families child resident worker petitioner national entrant arrival crosser newcomer "
                     "applicant enrollee".split())
+
+
+# people in general, whom a count of people of any description may count
+_GENERIC_PEOPLE = frozenset(stem(w) for w in "people person migrant immigrant asylum seeker refugee individual "
+                            "entrant arrival crosser newcomer applicant enrollee petitioner".split())
 
 
 _COUNT_WORD = re.compile(r"(?<![\w.])(?:\d[\d,.]*|" + "|".join(w for w in NUMBER_WORDS if w not in ("once", "half"))
@@ -685,6 +713,12 @@ def counts_it(counted: str, text: str) -> bool:
     for m in _COUNT_WORD.finditer(text):
         if re.fullmatch(r"(?:19|20)\d\d", m.group()) or re.match(r"(?:st|nd|rd|th)\b", text[m.end():m.end() + 3]):
             continue            # a year, an ordinal
+        if m.group()[0].isdigit() and is_label(text, m.start(), m.group()):
+            continue            # "Title 42", "COVID-19"
+        if text[max(0, m.start() - 1):m.start()] == "$" and counted not in ANSWER_KIND_WORDS:
+            continue            # "$1.5 billion" counts no helicopters
+        if re.match(r"\s*(?:%|percent\b)", text[m.end():m.end() + 9]):
+            continue            # a share, not a count
         after = [fold(t.group()) for t in toks if t.start() >= m.end()][:4]
         nouns = [w for w in after if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in STOPWORDS
                  and w not in _META_NOUNS]
@@ -697,9 +731,10 @@ def counts_it(counted: str, text: str) -> bool:
 
 
 def people_noun(counted: str, stems: Iterable[str]) -> bool:
-    """Counting people of one description ("asylum seekers") is answered by a count of people of another
-    ("20 adult males") when the passage speaks of people at all."""
-    return counted in _PEOPLE and any(covered(p, stems) for p in _PEOPLE)
+    """Counting people in general ("asylum seekers", "migrants") is answered by a count of people of another
+    description ("20 adult males") when the passage speaks of people at all; a group singled out ("children",
+    "families", "women") is not."""
+    return counted in _GENERIC_PEOPLE and any(covered(p, stems) for p in _PEOPLE)
 
 
 _OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
@@ -762,7 +797,7 @@ def question_speaker(question: str) -> frozenset[str]:
 
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)(?:s\b|\b)")   # "whats", "hows" typed
 _QUANTITY_NOUN = re.compile(rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
-                            rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|number|amount|figure|tally)\b")
+                            rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|rating|capacity|number|amount|figure|tally)\b")
 
 
 def question_kind(question: str) -> str:
@@ -803,7 +838,7 @@ _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
 # clause ("according to what *they* told reporters" asks no reporter)
 _AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|i|you|he|she|it|we|they)\b)"
 _ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
-                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?({_PERSON_NOUNS})\b|"
+                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})\b|"
                    rf"\bname of (?:the |a |an |this |that )?(?:[a-z'’-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
 # roles any titled person fills ("which two leaders" -> "President Biden and Prime Minister Justin Trudeau")
 _GENERIC_ROLES = frozenset(stem(w) for w in "leader official head chief person man woman".split())
@@ -908,8 +943,26 @@ def question_terms(question: str) -> QuestionTerms:
                          attribution=question_attribution(q), naming=asks_name(q),
                          counted=counted_noun(q), outcome=asks_outcome(q),
                          role=question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q))),  # not who is cited
-                         exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day)\b", fold(q))),
-                         role_of=question_role_of(q))
+                         exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day|month|year)\b",
+                                                   fold(q))),
+                         role_of=question_role_of(q), total=bool(_TOTAL.search(fold(q)) and not _RATE.search(q)),
+                         expectation=bool(_EXPECTATION.search(fold(q))))
+
+
+_TOTAL = re.compile(r"\b(?:in all(?: of)?|in total|total|altogether|all together|overall|combined|cumulative|"
+                    r"(?:the )?(?:whole|entire|full) (?:year|month|period|program))\b")
+_EXPECTATION = re.compile(r"\b(?:expect\w*|predict\w*|forecast\w*|anticipat\w*|project(?:ed|ions?)|likely to)\b")
+_RATE = re.compile(r"\b(?:per|each|every|a|an) (?:day|week|month|year|hour)\b|\b(?:daily|weekly|monthly|yearly|annually)\b|"
+                   r"\bper (?:capita|person)\b", re.IGNORECASE)
+
+
+def says_total(text: str) -> bool:
+    return bool(re.search(r"\b(?:total|in all|altogether|overall|combined)\b", text, re.IGNORECASE))
+
+
+def is_rate(text: str) -> bool:
+    """Does the sentence give a figure per unit of time ("270,000 migrants each month", "35 per day")?"""
+    return bool(_RATE.search(text))
 
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|thanks to|as a result|result of|in response|reasons?|caused|"
@@ -1068,6 +1121,10 @@ def role_named(role: str, text: str, asked: Iterable[str] = (), role_of: str | N
                           "director", "judge", "ambassador", "chief", "reverend", "commissioner", "general"))
             if titled:
                 return True
+        if role in _GENERIC_ROLES:
+            offices = "|".join(sorted(_OFFICE_STEMS))
+            if re.search(rf"\b{last}\s*,\s*(?:the |a |an )?(?:[a-z-]+\s+){{0,3}}(?:{offices})\w*\b", folded):
+                return True     # "which official": "Amy Fischer, director of refugee and migrant rights"
         roles = rf"{re.escape(role)}\w*"
         if role_of and not re.search(rf"\b{re.escape(role_of)}\w*\s+(?:[a-z.]+\s+){{0,4}}{roles}\s+{first}\b|"
                                      rf"\b{last}\s*,\s*(?:the |a |an )?{roles} of (?:the )?{re.escape(role_of)}", folded):

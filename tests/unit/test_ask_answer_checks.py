@@ -310,3 +310,42 @@ def test_a_sentence_dated_by_the_one_before_brings_it():
     assert before is not None and "December" in before.text            # across the paragraph break
     assert "December" in window_text([since], since, index)
     assert antecedent(sentence(2), index) is None
+
+
+def test_labels_are_not_quantities_and_money_counts_no_things():
+    assert lx.quantity_numbers("still subject to the Title 42 order to stop the spread of COVID-19") == set()
+    assert 20e6 in lx.quantity_numbers("it wanted to pay Mexico $20 million")
+    assert 30 in lx.quantity_numbers("Nearly 30 people crossed.")
+    assert not lx.counts_it("helicopter", "Congress approved $1.5 billion, enabling the purchase of helicopters")
+    assert not lx.counts_it("migrant", "that is only 10% of December's tally")
+
+
+def test_a_group_singled_out_is_not_counted_by_a_count_of_people():
+    assert lx.people_noun(lx.stem("seekers"), stems("handed over 20 adult males"))
+    assert not lx.people_noun(lx.stem("children"), stems("Mexico interdicted roughly 100,000 migrants"))
+    assert lx.counted_noun("How many Hispanics living in the United States were given the right to work?") == \
+        lx.stem("hispanics")
+
+
+def test_a_total_is_not_answered_by_a_rate():
+    total = lx.question_terms("How many migrants did Mexico interdict in all of 2023?")
+    assert total.total and lx.is_rate("Mexico interdicted roughly 100,000 migrants per month")
+    assert not lx.question_terms("the number taken back each month is what percentage of december's total").total
+    assert lx.says_total("there were 11 total deportation flights, now one per week")
+
+
+def test_money_and_quantity_phrasings():
+    assert lx.question_unit("How much federal money did Brandon Johnson ask for?") == "#money"
+    assert lx.question_unit("What dollar amount of aid did Mexico ask for?") == "#money"
+    assert lx.question_kind("what is the capacity of casa del migrante") == "count"
+    assert lx.question_terms("In what month and year did MPP start?").exact_date
+
+
+def test_which_city_mayor_and_an_office_after_the_name():
+    assert lx.question_terms("Who is the New York City mayor who said the city could not cope?").role == "mayor"
+    assert lx.role_named("official", "said Amy Fischer, director of refugee and migrant rights at Amnesty")
+
+
+def test_what_is_expected_is_asked_even_when_the_figures_are_not_out():
+    assert lx.question_terms("What do CBP officials expect April's figures to show?").expectation
+    assert not lx.question_terms("How many migrants crossed in April?").expectation
