@@ -746,8 +746,29 @@ _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|pla
 
 def asks_outcome(question: str) -> bool:
     """Does the question ask whether or how something turned out ("Did Congress end up approving ...?",
-    "Who won the election?")?"""
-    return bool(_OUTCOME.search(question))
+    "Who won the election?")? Not whether something was said ("Did CBP say it would expand ...?")."""
+    return bool(_OUTCOME.search(question)) and not _ASKS_IF_SAID.search(question)
+
+
+_ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
+                           r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
+                           r"predicted|suggest|suggested)\b", re.IGNORECASE)
+_YES_NO = re.compile(r"^\W*(?:is it true|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b",
+                     re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|none)\b|n['’]t\b", re.IGNORECASE)
+
+
+def yes_no_claim(question: str) -> str | None:
+    """The claim a yes/no question checks ("Is it true that X?" -> "X"; "Did CBP say ...?" -> itself), or None
+    for a question that asks for something else."""
+    if not _YES_NO.match(question):
+        return None
+    return re.sub(r"^\W*is it true(?: that)?\s*", "", question, flags=re.IGNORECASE)
+
+
+def same_polarity(claim: str, sentence: str) -> bool:
+    """Do the claim and the sentence both deny, or both not ("does not release" / "do not publicly release")?"""
+    return bool(_NEGATION.search(claim)) == bool(_NEGATION.search(sentence))
 
 
 def not_a_fact(text: str) -> bool:

@@ -24,7 +24,8 @@ from typing import Any
 from rag.ask import lexical as lx
 from rag.ask.cite import is_no_answer, make_citation, parse_draft, render_sentence
 from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
-from rag.ask.evidence import Sentence, SentenceIndex, Source, build_sources, candidate_sentences, rank_sentences
+from rag.ask.evidence import (Sentence, SentenceIndex, Source, build_sources, candidate_sentences, lexical_coverage,
+                              rank_sentences)
 from rag.ask.extractive import best_sentences
 from rag.ask.generate import complete, stream_draft
 from rag.ask.prompt import answer_messages, condense_messages
@@ -40,6 +41,7 @@ from rag.types import Answer, Citation, Scored, StreamEvent
 REFUSAL = "The articles in this collection do not say."
 CANDIDATE_PASSAGES = 16    # passages whose sentences compete as evidence
 MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
+MIN_YES_COVERAGE = 0.5     # a yes/no claim whose words the quotes hold at least this much (both counts) is confirmed
 TRUST_MODEL_REFUSAL = False  # the gate decides; a model's NO_ANSWER on a question the gate passed -> extractive
 _UNSET: Any = object()
 
@@ -318,7 +320,20 @@ class Answerer:
             return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
         pieces = [(s.text, [(Source(number=i, chunk=s.chunk, sentences=[s], score=s.score), s)])
                   for i, s in enumerate(chosen, start=1)]
+        if self._confirms(run, chosen):
+            pieces.insert(0, ("Yes.", []))     # "Is it true that ...?": the quotes say so, in the same words
         return self._compose(run, pieces, unsupported or [], mode)
+
+    def _confirms(self, run: _Run, chosen: list[Sentence]) -> bool:
+        """Does a yes/no question's claim stand in the quotes: its words there (not only in their paragraph)
+        and the same polarity (both deny, or neither)? Otherwise the quotes are left to speak for themselves."""
+        claim = lx.yes_no_claim(run.standalone)
+        if claim is None or len(run.parts) > 1:
+            return False
+        stems = frozenset().union(*(s.stems for s in chosen))
+        return (lexical_coverage(run.terms, stems, self._get_idf()) >= MIN_YES_COVERAGE
+                and lexical_coverage(run.terms, stems, self._get_idf(), names=False) >= MIN_YES_COVERAGE
+                and all(lx.same_polarity(claim, s.text) for s in chosen[:1]))
 
     def _compose(self, run: _Run, pieces: list[tuple[str, list[tuple[Source, Sentence]]]],
                  unsupported: list[str], mode: str) -> Answer:

@@ -181,3 +181,22 @@ def test_a_two_part_question_is_refused_when_one_part_has_no_answer(fake_setting
                      "and how many troops did it deploy there in 2025?")
     assert a.abstained and a.answer == REFUSAL and not a.citations
     assert "2025" in a.mode
+
+
+def test_a_yes_no_question_whose_claim_the_quote_holds_is_answered_yes(fake_settings, retriever):
+    answerer = Answerer(settings=fake_settings, retriever=retriever, llm=None)
+    a = answerer.ask("Did CBP say Remain in Mexico would be expanded to other locations along the Southwest border?")
+    assert a.answer.startswith("Yes. ") and "expanded to other locations" in a.answer and a.citations
+    # not a yes/no question: no verdict added
+    b = answerer.ask("Where will Remain in Mexico be expanded, according to CBP?")
+    assert not b.answer.startswith("Yes")
+
+
+def test_yes_no_claims_and_polarity():
+    from rag.ask import lexical as lx
+    assert lx.yes_no_claim("Is it true that Mexico does not release its numbers?") == "Mexico does not release its numbers?"
+    assert lx.yes_no_claim("Why did Mexico stop releasing numbers?") is None
+    assert lx.same_polarity("Mexico does not release its numbers", "Mexico doesn't publicly share its numbers")
+    assert not lx.same_polarity("Mexico releases its numbers", "Mexico doesn't publicly share its numbers")
+    assert not lx.asks_outcome("Did CBP say the program would be expanded?")
+    assert lx.asks_outcome("Did the talks end in a deal?")
