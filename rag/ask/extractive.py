@@ -86,6 +86,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     # may be implied by the article's date ("in March" in a May 2024 article)
     if terms.numbers and not lx.supports_numbers(terms.numbers, win_text, s.chunk.published):
         return "the question's numbers are not in its paragraph"
+    if terms.numbers and lx.dated_otherwise(terms.numbers, s.text, s.chunk.published):
+        return "it speaks of another year"  # "in 2023" asked of a 2024 article's "This year, ..."
     if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):
         return "the question's month is not in its paragraph"
     if terms.outcome and (lx.not_a_fact(s.text) or
@@ -148,5 +150,6 @@ def _figure_elsewhere(rare: list[str], s: Sentence, ranked: list[Sentence], inde
 
 
 def _nearby_stems(s: Sentence, index: SentenceIndex) -> frozenset[str]:
-    """Stems of the paragraphs around ``s`` (its own, the previous and the next) and of its headline."""
-    return lx.evidence_stems(nearby_text(s, index) + " " + (s.chunk.title or ""))
+    """Stems of the paragraphs around ``s`` (its own, the previous and the next), its headline and its outlet
+    ("did the administration comment to *NBC News*": NBC is who asked)."""
+    return lx.evidence_stems(" ".join([nearby_text(s, index), s.chunk.title or "", s.chunk.outlet or ""]))

@@ -349,3 +349,34 @@ def test_which_city_mayor_and_an_office_after_the_name():
 def test_what_is_expected_is_asked_even_when_the_figures_are_not_out():
     assert lx.question_terms("What do CBP officials expect April's figures to show?").expectation
     assert not lx.question_terms("How many migrants crossed in April?").expectation
+
+
+def test_a_year_said_relative_to_the_article_is_that_year():
+    assert lx.dated_otherwise([2023.0], "This year, over 280,000 migrants were interdicted in Mexico.", "2024-05-03")
+    assert not lx.dated_otherwise([2023.0], "Early last year, Mexico interdicted 100,000 migrants.", "2024-05-03")
+    assert not lx.dated_otherwise([2023.0], "Mexico interdicted 100,000 migrants in 2023.", "2024-05-03")
+
+
+def test_who_speaks_is_the_one_next_to_the_speech_verb():
+    assert not lx.attributed_to({"abbott"}, "The mayors of New York, Chicago and Denver said Wednesday they could not "
+                                "handle the influx as Texas Gov. Greg Abbott continues to send migrants.", "")
+    assert lx.attributed_to({"johnson"}, "“This mission will not last,” Johnson said.", "")
+    # a person named in full is not "senior Biden administration officials"
+    context = "Blinken, Mayorkas and Liz Sherwood-Randall, Biden's homeland security adviser, met Lopez Obrador."
+    assert not lx.attributed_to({"liz", "sherwood", "randall"},
+                                "The meeting lasted more than two hours, senior Biden administration officials said.",
+                                context)
+
+
+def test_a_question_about_someones_job_is_covered_by_an_office():
+    assert lx.term_covered("job", stems("Liz Sherwood-Randall, Biden's homeland security adviser"))
+    assert not lx.term_covered("job", stems("Liz Sherwood-Randall met Lopez Obrador"))
+
+
+def test_titles_are_not_learned_as_names():
+    assert "mayor" not in lx._LEARNED.proper and "brandon" in lx._LEARNED.proper
+
+
+def test_an_unknown_figure_does_not_make_everything_unknown():
+    text = "Mexico is willing to help the U.S., one official said, though no numbers have been discussed so far."
+    assert lx.says_unknown(text, "count") and not lx.says_unknown(text, "other")
