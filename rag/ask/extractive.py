@@ -105,6 +105,10 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.exact_date and not lx.explicit_date(s.text):
         return "no date written out"  # "on what date": "later this month" is no date
+    if terms.asks_month and not (lx.months(s.text) - terms.months):
+        return "no month named"     # "in which month of 2021": "in 2021" does not say
+    if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):
+        return "about someone else's"   # "during the Trump administration": "under the Biden administration"
     if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
                                                          or lx.people_noun(terms.counted, stems)):
         return "does not count what is asked"  # "how many fentanyl seizures": a count of migrants does not answer

@@ -643,6 +643,9 @@ class QuestionTerms:
     role: str | None = None          # the role a "which federal *judge*" question asks for
     exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
     role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
+    qualifiers: frozenset[tuple[str, str]] = frozenset()   # "the *Trump* administration": (trump, administr)
+    asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
+    asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
 
@@ -763,7 +766,8 @@ def people_noun(counted: str, stems: Iterable[str]) -> bool:
 
 
 _OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
-                      r"\bwhat happened\b|\boutcome\b|\bin the end\b", re.IGNORECASE)
+                      r"\bwhat happened\b|\boutcome\b|\bin the end\b|\bwhat (?:was|were|is) the results?\b|"
+                      r"\bwhat came (?:of|out of)\b|\bhow did .{2,60} (?:end|turn out)\b", re.IGNORECASE)
 _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|planning to|hopes? to|hoping to|prefer|"
                          r"preferred|called on|urged|wants? to|wanted|may|might|could|should|if|(?:(?:has|have) been|is|are|was|were) "
                          r"(?:debating|considering|discussing|negotiating|weighing)|pending|proposed)\b", re.IGNORECASE)
@@ -775,6 +779,8 @@ def asks_outcome(question: str) -> bool:
     return bool(_OUTCOME.search(question)) and not _ASKS_IF_SAID.search(question)
 
 
+_ASKS_IF_KNOWN = re.compile(r"^\W*(?:fact[ -]?check\W+)?(?:is it|was it|is anything) (?:known|clear|reported)\b|"
+                            r"^\W*(?:do|does|did) (?:we|anyone|the articles?|nbc|they) (?:know|say|report)\b")
 _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
                            r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
@@ -848,6 +854,8 @@ _QUANTITY_NOUN = re.compile(rf"\bwhat (?:is|was|were|are|will be) (?:the |its |t
 
 def question_kind(question: str) -> str:
     q = fold(question)
+    if _ASKS_IF_KNOWN.search(q):
+        return "other"          # "is it known how many ... are deported?": whether, not how many
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
                  r"\bhow (large|big|long|far|old|often)\b", q) or _QUANTITY_NOUN.search(q):
         return "count"
@@ -992,7 +1000,9 @@ def question_terms(question: str) -> QuestionTerms:
                          exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day|month|year)\b",
                                                    fold(q))),
                          role_of=question_role_of(q), total=bool(_TOTAL.search(fold(q)) and not _RATE.search(q)),
-                         expectation=bool(_EXPECTATION.search(fold(q))))
+                         expectation=bool(_EXPECTATION.search(fold(q))), qualifiers=qualifiers(q),
+                         asks_month=bool(re.search(r"\b(?:what|which) month\b", fold(q))),
+                         asks_known=bool(_ASKS_IF_KNOWN.search(fold(q))))
 
 
 _TOTAL = re.compile(r"\b(?:in all(?: of)?|in total|total|altogether|all together|overall|combined|cumulative|"
@@ -1140,6 +1150,44 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
 
 
+def _modifies_noun(text: str, end: int) -> bool:
+    """Is the capitalised run ending at ``end`` followed by a common noun it qualifies ("the Southwest *border*",
+    "the Biden *administration*")?"""
+    m = re.match(r"\s+([a-z][a-z-]{2,})\b", text[end:])
+    return bool(m) and m.group(1) in _QUALIFIED_NOUNS
+
+
+_QUALIFIED_NOUNS = frozenset("border borders administration administrations government governments official officials "
+                             "authorities agents police policy policies program programs region side coast "
+                             "campaign law laws".split())
+# names that qualify a noun: "the Trump administration", "the Mexican government", "the Southwest border"
+_QUALIFIED = re.compile(r"\b([A-Z][\w’'.-]*)(?:['’]s)? (administrations?|governments?|officials?|border|presidency|"
+                        r"campaign|policy|policies)\b")
+
+
+def qualifiers(question: str) -> frozenset[tuple[str, str]]:
+    """(whose, what) pairs the question names: "during the trump administration" -> (trump, administr)."""
+    return frozenset((stem(fold(m.group(1))), stem(m.group(2))) for m in _QUALIFIED.finditer(_title_case(question)))
+
+
+def other_qualifier(asked: Iterable[tuple[str, str]], sentence: str) -> bool:
+    """Does the sentence speak of another's thing where the question names whose it is ("during the *Trump*
+    administration" / "under the *Biden* administration") and never of the one asked?"""
+    said = {(stem(fold(m.group(1))), stem(m.group(2))) for m in _QUALIFIED.finditer(sentence)}
+    for name, noun in asked:
+        if name in STOPWORDS or (name, noun) in said or name in names(sentence):
+            continue
+        if any(n == noun and other != name for other, n in said):
+            return True
+    return False
+
+
+def _title_case(question: str) -> str:
+    """Capitalise the words of a lower-case question that the articles write capitalised ("trump administration")."""
+    return re.sub(r"\b[a-z][\w’'-]*\b", lambda m: m.group().capitalize() if fold(m.group()) in _LEARNED.proper
+                  else m.group(), question)
+
+
 def wants_name(terms: "QuestionTerms") -> bool:
     """Does the question ask for something named: "what is the name of ...", "which cities ...", "which bridge"?"""
     return terms.naming or (terms.focus is not None and terms.focus in _ENTITY_NOUNS)
@@ -1158,6 +1206,8 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if m.start() == 0 and " " not in m.group():
             continue            # a sentence's first word
         run = [w for w in m.group().split() if w[0].isupper()]
+        if focus is not None and focus not in _NAMED_WITH_NOUN and _modifies_noun(text, m.end()):
+            continue            # "which cities": "the Southwest border" names a border, not a city
         stems_ = [stem(fold(ALIASES.get(fold(w), fold(w)).split()[0])) for w in run
                   if fold(w) not in STOPWORDS and fold(w) not in MONTHS and fold(w) not in WEEKDAYS]
         new = [t for t in stems_ if t != "us" and not covered(t, asked)]

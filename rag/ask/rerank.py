@@ -95,7 +95,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     # the article itself says the thing asked is not known ("It isn't known how many ... are deported"); what is
     # expected of it may still be said ("April's figures, which have yet to be released, are expected to ...")
     for s in ranked[:6]:
-        if not terms.expectation and lx.says_unknown(s.text, terms.kind) and s.dense >= MIN_UNKNOWN_DENSE and min(
+        if not (terms.expectation or terms.asks_known) and lx.says_unknown(s.text, terms.kind) and s.dense >= MIN_UNKNOWN_DENSE and min(
                 lexical_coverage(terms, s.stems, idf),
                 lexical_coverage(terms, s.stems, idf, names=False)) >= MIN_UNKNOWN_COVERAGE:
             return GateDecision(False, f"the article says this is not known: \u201c{s.text}\u201d", best_cov, s)

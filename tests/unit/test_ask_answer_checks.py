@@ -380,3 +380,26 @@ def test_titles_are_not_learned_as_names():
 def test_an_unknown_figure_does_not_make_everything_unknown():
     text = "Mexico is willing to help the U.S., one official said, though no numbers have been discussed so far."
     assert lx.says_unknown(text, "count") and not lx.says_unknown(text, "other")
+
+
+def test_someone_elses_administration_does_not_answer():
+    asked = lx.qualifiers("how many asylum seekers were sent back during the Trump administration?")
+    assert asked == {("trump", lx.stem("administration"))}
+    assert lx.other_qualifier(asked, "CBP walked the first two asylum seekers over under the Biden administration")
+    assert not lx.other_qualifier(asked, "When the Trump administration started MPP, a shelter pre-screened them")
+    assert not lx.other_qualifier(asked, "the Trump and Biden administrations used Title 42")
+
+
+def test_a_name_qualifying_a_border_names_no_city():
+    cities = lx.question_terms("Which other border cities will Remain in Mexico expand to after El Paso?")
+    assert not lx.gives_name("The program will be expanded to other locations along the Southwest border", cities)
+    talks = lx.question_terms("In which city will the talks continue later this month?")
+    assert lx.gives_name("The two countries are expected to continue talks in Washington later this month.", talks)
+
+
+def test_which_month_needs_a_month_and_is_it_known_asks_whether():
+    month = lx.question_terms("In which month of 2021 was the Bicentennial Framework announced?")
+    assert month.asks_month and month.exact_date
+    known = lx.question_terms("Fact check: is it known how many of the migrants Mexico intercepts end up deported?")
+    assert known.asks_known and known.kind == "other"
+    assert lx.asks_outcome("What was the result of the talks in Washington?")
