@@ -122,8 +122,9 @@ def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], 
     for t in content:
         w = max(idf(t), 0.1) * lx.term_weight(t)
         total += w
-        if lx.term_covered(t, stems):
-            covered += w
+        if lx.term_covered(t, stems) and (terms.kind == "when" or lx.ANSWER_KIND_WORDS.get(t) != "#date"
+                                          or lx.covered(t, stems)):
+            covered += w            # "each *month*" is no date asked: any date does not cover it
     return covered / total if total else 0.0
 
 
@@ -135,7 +136,8 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
     if kind == "count":
         # "how many asylum seekers": "more than two years ago" counts time, not them
         counts_time = terms is not None and terms.counted in lx.TIME_STEMS
-        found = lx.quantity_numbers(text, durations=terms is None or terms.counted is None or counts_time)
+        found = lx.quantity_numbers(text, durations=terms is None or terms.counted is None or counts_time,
+                                    ratios=terms is None or terms.compares)
         return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
         return lx.has_date_expression(text)

@@ -103,8 +103,12 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no one named in the role asked about"  # "the mayor of Denver": "Gov. Greg Abbott" is someone else
     if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
-    if terms.exact_date and not lx.explicit_date(s.text):
+    if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
+    before = antecedent(s, index)       # "These are improvements ..." refers to "several improvements"
+    said = (before.text + " " if before is not None else "") + s.text
+    if terms.specific and terms.focus and lx.vague_mention(terms.focus, said) and not lx.enumerates(s.text):
+        return "it names none of them"  # "what specific improvements": "several humanitarian improvements"
     if terms.asks_month and not (lx.months(s.text) - terms.months):
         return "no month named"     # "in which month of 2021": "in 2021" does not say
     if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):

@@ -371,7 +371,10 @@ def is_label(text: str, start: int, raw: str) -> bool:
         and fold(word) not in MONTHS and fold(word)[:3] not in MONTH_ABBR
 
 
-def quantity_numbers(text: str, durations: bool = True) -> set[float]:
+_RATIO_AFTER = re.compile(r"[\s-]+(?:times (?:as|more|less|fewer|the|higher|lower|larger|bigger)|-?fold)\b", re.IGNORECASE)
+
+
+def quantity_numbers(text: str, durations: bool = True, ratios: bool = True) -> set[float]:
     """Numbers that can answer "how many/much": not bare years (1900-2100) nor days of a month after a month name;
     with ``durations=False`` not lengths of time either ("more than two years ago")."""
     text = _MARKER.sub(" ", text)
@@ -388,8 +391,12 @@ def quantity_numbers(text: str, durations: bool = True) -> set[float]:
             continue            # "County 13th Street" counts nothing
         if is_label(text, m.start(), raw):
             continue            # "Title 42", "COVID-19"
+        if not ratios and _RATIO_AFTER.match(text, m.end()):
+            continue            # "three times as many": a ratio, unless a comparison is asked
         out.add(value)
     vague = {fold(w) for m in re.finditer(r"\b(\w+) or (\w+)\b", text) for w in m.groups()}
+    if not ratios:
+        vague |= {fold(m.group(1)) for m in re.finditer(r"\b(\w+)(?=" + _RATIO_AFTER.pattern + ")", text)}
     for w in words(text):
         f = fold(w)
         if f in NUMBER_WORDS and f not in {"once", "one"} and f not in vague:    # not "one or two"
@@ -646,6 +653,8 @@ class QuestionTerms:
     qualifiers: frozenset[tuple[str, str]] = frozenset()   # "the *Trump* administration": (trump, administr)
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
+    specific: bool = False           # "what *specific* improvements": "several improvements" lists none
+    compares: bool = False           # "how many *more* ... than a year ago": a ratio ("three times as many") answers
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
 
@@ -814,7 +823,7 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the )?name (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
+                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the )?names? (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
                           r"\bwhat(?:['’]?s| is| was| are) (?:it|this|that|they) (?:called|known as|named)\b", q))
 
 
@@ -848,12 +857,13 @@ def question_speaker(question: str) -> frozenset[str]:
 
 
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)(?:s\b|\b)")   # "whats", "hows" typed
-_QUANTITY_NOUN = re.compile(rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
+_QUANTITY_NOUN = re.compile(rf"\bwhat (?:[a-z-]+ )?(?:rate|percentage|amount|total|budget|salary|price)\b(?! of)|"
+                            rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
                             rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|rating|capacity|number|amount|figure|tally)\b")
 
 
 def question_kind(question: str) -> str:
-    q = fold(question)
+    q = re.sub(r"\bu\.\s?s\.", "us", fold(question))
     if _ASKS_IF_KNOWN.search(q):
         return "other"          # "is it known how many ... are deported?": whether, not how many
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
@@ -943,7 +953,7 @@ def is_title(word: str) -> bool:
 
 def question_role(folded_question: str) -> str | None:
     """The role a "which ... judge/mayor/official" question asks for (its stem), if any."""
-    m = _ROLE.search(folded_question)
+    m = _ROLE.search(re.sub(r"\bu\.\s?s\.", "us", folded_question))
     if not m:
         return None
     role = m.group(1) or m.group(2) or m.group(3)
@@ -1002,7 +1012,14 @@ def question_terms(question: str) -> QuestionTerms:
                          role_of=question_role_of(q), total=bool(_TOTAL.search(fold(q)) and not _RATE.search(q)),
                          expectation=bool(_EXPECTATION.search(fold(q))), qualifiers=qualifiers(q),
                          asks_month=bool(re.search(r"\b(?:what|which) month\b", fold(q))),
-                         asks_known=bool(_ASKS_IF_KNOWN.search(fold(q))))
+                         asks_known=bool(_ASKS_IF_KNOWN.search(fold(q))),
+                         specific=bool(re.search(r"\b(?:specific|exact|exactly|particular|precisely|names of|list)\b",
+                                                 fold(q))),
+                         compares=bool(_COMPARES.search(fold(q))))
+
+
+_COMPARES = re.compile(r"\b(?:more|less|fewer|times (?:more|as|higher|larger)|compared?|vs|versus|than|increased?|"
+                       r"decreased?|rise|rose|fall|fell|grow|grew|drop(?:ped)?|ratio|by how much)\b")
 
 
 _TOTAL = re.compile(r"\b(?:in all(?: of)?|in total|total|altogether|all together|overall|combined|cumulative|"
@@ -1150,6 +1167,19 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
 
 
+_VAGUE = r"(?:several|some|many|various|certain|a number of|a few|other|multiple|numerous|unspecified)"
+
+
+def vague_mention(focus: str, text: str) -> bool:
+    """Does the sentence speak of the thing asked only vaguely ("several humanitarian improvements")?"""
+    return bool(re.search(rf"\b{_VAGUE}\s+(?:[a-z-]+\s+)?{re.escape(focus)}\w*", fold(text)))
+
+
+def enumerates(text: str) -> bool:
+    """Does the sentence list things ("including ...", "such as ...", "...: A, B and C")?"""
+    return bool(re.search(r"\b(?:including|such as|like|namely)\b|:\s", text))
+
+
 def _modifies_noun(text: str, end: int) -> bool:
     """Is the capitalised run ending at ``end`` followed by a common noun it qualifies ("the Southwest *border*",
     "the Biden *administration*")?"""
@@ -1201,6 +1231,9 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
     if _GIVES_A_NAME.search(text) and (focus is None or covered(focus, evidence_stems(text))):
         return True             # "This practice, known as metering": of the thing asked ("which shelter": no)
     asked = set(terms.names) | set(terms.content)
+    for phrase, acronym in _LEARNED.acronyms.items():      # "Remain in Mexico" is the MPP asked about
+        if acronym in asked:
+            asked |= {stem(w) for w in phrase.split()}
     text = _DATELINE.sub("", text)      # "EL PASO, Texas (Border Report) –" is where the story was filed
     for m in _CAPITALISED_RUN.finditer(text):
         if m.start() == 0 and " " not in m.group():
@@ -1264,10 +1297,18 @@ def names_something(text: str) -> bool:
     return bool(_GIVES_A_NAME.search(text))
 
 
-def explicit_date(text: str) -> bool:
-    """A month, a year or a weekday written out (not "recently" or "late")."""
-    return bool(months(text) or re.search(r"\b(1[89]|20)\d\d\b", text)
-                or any(fold(w) in WEEKDAYS for w in words(text)))
+def explicit_date(text: str, asked: "QuestionTerms | None" = None) -> bool:
+    """A month, a year or a weekday written out (not "recently" or "late"), beyond the ``asked`` question's own
+    ("on what exact date in May": "which ended in May" gives none)."""
+    own_months = asked.months if asked is not None else frozenset()
+    own_years = {int(n) for n in asked.numbers if is_year(n)} if asked is not None else set()
+    return bool(months(text) - own_months
+                or {int(y) for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)} - own_years
+                or any(fold(w) in WEEKDAYS for w in words(text))
+                or (own_months and re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}\b", text, re.IGNORECASE)))
+
+
+_MONTH_NAMES = "|".join(sorted(set(MONTHS) | set(MONTH_ABBR), key=len, reverse=True))
 
 
 def _introduced_together(named: set[str], speaker: set[str], context: str, span: int = 12) -> bool:

@@ -403,3 +403,31 @@ def test_which_month_needs_a_month_and_is_it_known_asks_whether():
     known = lx.question_terms("Fact check: is it known how many of the migrants Mexico intercepts end up deported?")
     assert known.asks_known and known.kind == "other"
     assert lx.asks_outcome("What was the result of the talks in Washington?")
+
+
+def test_an_exact_date_beyond_the_question_own_month():
+    asked = lx.question_terms("On what exact date in May did Title 42 end?")
+    assert not lx.explicit_date("During that policy, which ended in May, Mexico took back migrants.", asked)
+    assert lx.explicit_date("Title 42 ended on May 11.", asked)
+    assert lx.explicit_date("Mexico said it restarted deportations to Venezuela on Dec. 30.")
+
+
+def test_a_ratio_is_a_count_only_when_a_comparison_is_asked():
+    text = "Mexico is stopping nearly three times as many migrants as it was a year ago."
+    assert lx.quantity_numbers(text, ratios=False) == set() and 3 in lx.quantity_numbers(text)
+    assert lx.question_terms("how many more migrants is mexico stopping now compared with a year ago").compares
+    assert not lx.question_terms("On average how many times do migrants try to cross?").compares
+
+
+def test_what_specific_things_is_not_answered_by_several_things():
+    terms = lx.question_terms("What specific humanitarian improvements did Mexico demand?")
+    assert terms.specific and terms.focus == lx.stem("improvements")
+    assert lx.vague_mention(terms.focus, "Mexico has required several humanitarian improvements as a condition")
+    assert not lx.vague_mention(terms.focus, "Mexico required three improvements: shelters, buses and clinics")
+    assert lx.enumerates("Mexico required improvements, including shelters and clinics.")
+
+
+def test_more_question_forms():
+    assert lx.question_kind("What tariff rate did Trump threaten to put on Mexican goods?") == "count"
+    assert lx.question_kind("Which U.S. official is leading the talks?") == "who"
+    assert lx.asks_name("What are the names of the first two asylum seekers?")
