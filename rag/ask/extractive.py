@@ -90,6 +90,11 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "it speaks of another year"  # "in 2023" asked of a 2024 article's "This year, ..."
     if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):
         return "the question's month is not in its paragraph"
+    said_days = {lx.fold(w) for w in lx.words(win_text)} & lx.WEEKDAYS
+    if terms.weekdays and said_days and not terms.weekdays & said_days:
+        return "it speaks of other days"    # "on Saturday": "on Wednesday ... and on Thursday"
+    if terms.lasting and not lx.covered(terms.lasting, s.stems):
+        return "it is the length of something else"     # "how long did the call last": "the meeting lasted"
     if terms.outcome and (lx.not_a_fact(s.text) or
                           lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
         return "no outcome stated"  # "did the talks end in a deal?": "talks are expected to continue" does not say

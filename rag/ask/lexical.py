@@ -654,6 +654,7 @@ class QuestionTerms:
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
+    lasting: str | None = None       # "how long did the *call* last": "the meeting lasted" is another thing
     compares: bool = False           # "how many *more* ... than a year ago": a ratio ("three times as many") answers
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
@@ -669,7 +670,8 @@ class QuestionTerms:
 
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
 _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
-          ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b"),
+          ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b|"
+                       r"\bwhat (?:[a-z-]+ )?(?:rate|rating)\b|\b(?:approval|tariff|tax|unemployment) (?:rate|rating)\b"),
           ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,6}}?"
                      rf"(?:{_MONEY_NOUNS})\b|"
                      r"\bhow much (?:[a-z-]+ )?(?:money|funding|aid|cash)\b|\bhow much did .{1,80} (?:cost|pay|spend|fund|receive|get)\b|"
@@ -699,6 +701,13 @@ def question_attribution(question: str) -> frozenset[str]:
 
 _COUNT_STOP = frozenset("did do does were was are is have has had will would could can should might may in on at from to "
                         "into per that who which since during over under by for with across through than as".split())
+
+
+def lasting_noun(question: str) -> str | None:
+    """What a "how long did the *call* last" question asks the length of (its stem)."""
+    m = re.search(r"\bhow long (?:did|does|will|would|was|is) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,2}?([a-z]+)"
+                  r"(?: with [^?]{1,60})? (?:last|take|run|go on)\b", fold(question))
+    return stem(m.group(1)) if m and m.group(1) not in STOPWORDS else None
 
 
 def counted_noun(question: str) -> str | None:
@@ -1015,7 +1024,7 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_known=bool(_ASKS_IF_KNOWN.search(fold(q))),
                          specific=bool(re.search(r"\b(?:specific|exact|exactly|particular|precisely|names of|list)\b",
                                                  fold(q))),
-                         compares=bool(_COMPARES.search(fold(q))))
+                         compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q))
 
 
 _COMPARES = re.compile(r"\b(?:more|less|fewer|times (?:more|as|higher|larger)|compared?|vs|versus|than|increased?|"
@@ -1163,6 +1172,7 @@ bills act treaty court""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
+_PLACES = frozenset(stem(w) for w in "city cities town towns country countries state states".split())
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?:\([^)]*\))?\s*[–—-]\s*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
 
@@ -1249,6 +1259,8 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if focus in _ORGANISATIONS and not (any(fold(w) in _ORG_WORDS for w in run)
                                              or any(w.isupper() and len(w) > 1 for w in run)):
             continue            # "which agency": "the Stanton Street Bridge" is no agency
+        if focus in _PLACES and (any(fold(w) in _ORG_WORDS for w in run) or any(w.isupper() and len(w) > 1 for w in run)):
+            continue            # "which cities": "CBP said" names an agency, not a city
         if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_):
             return True         # a name; for "which bridge", one of a bridge ("the Stanton Street Bridge")
     return False

@@ -431,3 +431,17 @@ def test_more_question_forms():
     assert lx.question_kind("What tariff rate did Trump threaten to put on Mexican goods?") == "count"
     assert lx.question_kind("Which U.S. official is leading the talks?") == "who"
     assert lx.asks_name("What are the names of the first two asylum seekers?")
+
+
+def test_how_long_did_the_call_last_is_not_the_meeting():
+    assert lx.question_terms("How long did Biden's phone call with López Obrador last?").lasting == "call"
+    assert lx.question_terms("how long did the meeting with lopez obrador go on").lasting == lx.stem("meeting")
+    assert lx.question_terms("How many migrants crossed?").lasting is None
+
+
+def test_rates_and_ratings_are_shares_and_places_are_not_agencies():
+    assert lx.question_unit("What tariff rate did Trump threaten to slap on Mexican goods?") == "#percent"
+    assert lx.question_unit("What is Biden's approval rating on immigration?") == "#percent"
+    cities = lx.question_terms("Which border cities will Remain in Mexico expand to after El Paso?")
+    assert not lx.gives_name("The program, also known as “Remain in Mexico,” will be expanded to other locations "
+                             "along the Southwest border in the coming days, CBP said.", cities)
