@@ -117,6 +117,8 @@ def stem(word: str) -> str:
     w = fold(word).strip("'")
     if w.endswith("'s"):
         w = w[:-2]
+    if (w.endswith("eed") or w.endswith("ees")) and len(w) >= 6:
+        return w[:-1]                       # agreed, agrees -> agree (not "agre"); employees -> employee
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
             cut = w[: len(w) - len(suffix)] + repl
@@ -168,6 +170,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
     (r"step(?:s|ped|ping)? in", "intervene"),
     (r"per day|a day|each day|every day", "daily"),
+    (r"right away|at once|straight away|without delay", "immediately"),
+    (r"(?:the )?federal (?:government|authorities)", "federal government washington"),   # "if Washington steps in"
     (r"(?:push|pushes|pushed|pushing) aside|(?:put|puts|putting) on hold|(?:set|sets|setting) aside", "sideline"),
 )]
 _SYNONYM_GROUPS = """
@@ -177,8 +181,7 @@ stop stopped stopping interdict interdicted interdicting intercept intercepted i
 male males men man guy guys
 flee flees fled fleeing escape escaped escaping
 reinstate reinstated restart restarted restarting resume resumed resuming revive revived
-establish established create created creating launch launched
-implement implemented implementing enact enacted
+establish established create created creating launch launched implement implemented implementing enact enacted
 child children kid kids minor minors
 increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
@@ -204,7 +207,15 @@ priest reverend pastor clergyman
 major significant substantial considerable
 send ship shipped shipping transport transported bus bused bussed
 continue continued continues continuing keep keeps kept
-require required requires requiring must obliged
+require required requires requiring must obliged insist insisted insists insisting
+condition conditions precondition preconditions prerequisite prerequisites
+receive received receiving accept accepted accepting
+demand demands demanded request requests requested
+solve solved solves solving fix fixed fixes fixing resolve resolved address addressed
+curb curbed curbing rein reined restrain restrained rein-in
+official officials officer officers
+senior high-ranking top-ranking top-level high-level
+immediately immediate instantly
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
@@ -832,7 +843,7 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the )?names? (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
+                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their )?(?:other |real |official |full |formal |nick)?names? (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
                           r"\bwhat(?:['’]?s| is| was| are) (?:it|this|that|they) (?:called|known as|named)\b", q))
 
 
@@ -1242,7 +1253,7 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         return True             # "This practice, known as metering": of the thing asked ("which shelter": no)
     asked = set(terms.names) | set(terms.content)
     for phrase, acronym in _LEARNED.acronyms.items():      # "Remain in Mexico" is the MPP asked about
-        if acronym in asked:
+        if acronym in asked and not terms.naming:           # (unless its other name is what is asked)
             asked |= {stem(w) for w in phrase.split()}
     text = _DATELINE.sub("", text)      # "EL PASO, Texas (Border Report) –" is where the story was filed
     for m in _CAPITALISED_RUN.finditer(text):

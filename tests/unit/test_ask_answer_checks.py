@@ -445,3 +445,23 @@ def test_rates_and_ratings_are_shares_and_places_are_not_agencies():
     cities = lx.question_terms("Which border cities will Remain in Mexico expand to after El Paso?")
     assert not lx.gives_name("The program, also known as “Remain in Mexico,” will be expanded to other locations "
                              "along the Southwest border in the coming days, CBP said.", cities)
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("What did Mexico insist on as a precondition for taking in MPP enrollees?",
+     "Mexico has required several humanitarian improvements as a condition of agreeing to accept MPP enrollees"),
+    ("what visa program should the US put in place right away", "Why not implement immediately a temporary worker visa program"),
+    ("what would happen without intervention from Washington", "Without significant intervention from the federal government"),
+    ("what criminal activity did Mexico agree to rein in", "Mexico agreed on the need to curb criminal activity"),
+])
+def test_more_everyday_paraphrases(question, sentence):
+    terms = lx.question_terms(question)
+    evidence = stems(sentence)
+    plain = [t for t in terms.content if t not in lx.LIGHT_WORDS and t != "happen"]
+    assert all(lx.term_covered(t, evidence) for t in plain), ([t for t in plain if not lx.term_covered(t, evidence)])
+
+
+def test_the_other_name_of_a_program_is_a_name_even_when_the_articles_alias_it():
+    asked = lx.question_terms("What's the other name for the Migrant Protection Protocols?")
+    assert asked.naming
+    assert lx.gives_name("The program, also known as “Remain in Mexico,” will be expanded", asked)
