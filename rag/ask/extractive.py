@@ -134,7 +134,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "names missing nearby: " + ", ".join(missing)
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
-    if terms.kind == "count" and _figure_elsewhere(rare, s, ranked, index):
+    if terms.kind == "count" and terms.unit != "#duration" and _figure_elsewhere(rare, s, ranked, index):
         return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
     if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
         return "covers too little of the question"

@@ -44,7 +44,7 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k"
 
 # spelling variants that name the same thing
 ALIASES = {"united states": "us", "u.s.": "us", "u.s": "us", "usa": "us", "america": "us", "american": "us",
-           "amlo": "lopez obrador"}
+           "amlo": "lopez obrador", "ppl": "people"}
 
 # titles as news style abbreviates them ("Texas Gov. Greg Abbott", "the Rev. Javier Calvillo")
 _TITLES = [(re.compile(rf"\b{a}\.(?=\s)"), w) for a, w in (
@@ -245,6 +245,7 @@ ANSWER_KIND_WORDS = {stem(w): kind for kind, ws in {
     "#percent": "percent percentage share proportion fraction",
     "#nationality": "nationality nationalities national nationals",
     "#office": "job role title position occupation post",
+    "#distance": "far distance",
 }.items() for w in ws.split()}
 
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion)?\s*(?:dollars|pesos|euros|usd)\b", re.I)
@@ -275,9 +276,13 @@ def answer_kinds(text: str) -> set[str]:
         out.add("#nationality")
     if _OFFICE.search(text):            # "Biden's homeland security adviser", "director of ..."
         out.add("#office")
+    if _DISTANCE.search(text):          # "a three-hour drive south of the border", "12 miles"
+        out.add("#distance")
     return out
 
 
+_DISTANCE = re.compile(r"\b\d[\d,.]*\s*(?:miles?|kilometers?|kilometres?|km|mi|feet|meters?|metres?)\b|"
+                       r"\b[\w-]+[- ](?:hour|minute|day)s? (?:drive|walk|flight|ride|trip)\b", re.IGNORECASE)
 _OFFICE = re.compile(r"\b(?:adviser|advisor|secretary|director|mayor|governor|president|minister|spokes(?:man|woman|person)|"
                      r"ambassador|commissioner|judge|senator|chief|head|chairman|chairwoman|chair|coordinator|"
                      r"official|officer|aide|reverend|Rev\.)\b", re.IGNORECASE)
@@ -473,6 +478,9 @@ def number_supported(value: float, evidence_numbers: set[float]) -> bool:
 
 # --------------------------------------------------------------------------- names
 
+_ABBREVIATED_TITLES = frozenset("mr mrs ms dr rev gov sen rep gen lt col sgt capt prof supt atty sec pres".split())
+
+
 def names(text: str) -> set[str]:
     """Folded capitalised words and acronyms that are not the first word of a sentence or question words."""
     text = re.sub(r"\bU\.S\.(?:A\.)?", "US", strip_markers(text))
@@ -492,6 +500,8 @@ def names(text: str) -> set[str]:
                     continue
             if i == 0 and not (w.isupper() and len(w) > 1):
                 continue
+            if f.rstrip(".") in _ABBREVIATED_TITLES and sent.text[m.end():m.end() + 1] == ".":
+                continue                        # "the Rev. Javier Calvillo": Rev. is a title
             f = re.sub(r"['’]s$", "", f)          # "AMLO's"
             alias = ALIASES.get(f, f)
             out.update(stem(a) for a in alias.split())
@@ -682,11 +692,13 @@ class QuestionTerms:
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
 _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b|"
-                       r"\bwhat (?:[a-z-]+ )?(?:rate|rating)\b|\b(?:approval|tariff|tax|unemployment) (?:rate|rating)\b"),
+                       r"\bwhat (?:[a-z-]+ )?(?:rate|rating)\b|\b(?:approval|tariff|tax|unemployment) (?:rate|rating)\b|"
+                       r"\b(?:poll|polling) (?:numbers?|figures?|ratings?)\b"),
           ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,6}}?"
                      rf"(?:{_MONEY_NOUNS})\b|"
                      r"\bhow much (?:[a-z-]+ )?(?:money|funding|aid|cash)\b|\bhow much did .{1,80} (?:cost|pay|spend|fund|receive|get)\b|"
                      r"\b(?:what|which) (?:dollar|money) (?:amount|figure|sum|value)\b|\bhow many dollars\b|"
+                     r"\bhow much\b[^?]{0,60}\b(?:money|funding|funds|aid|budget|spending)\b|"
                      r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
           ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"),
           ("#nationality", r"\b(?:what|which) (?:countr(?:y|ies)|nationalit(?:y|ies)) (?:[a-z0-9-]+ ){0,14}?(?:from|of origin)\b|"
@@ -721,9 +733,15 @@ def lasting_noun(question: str) -> str | None:
     return stem(m.group(1)) if m and m.group(1) not in STOPWORDS else None
 
 
+_UNCOUNTED_MASS = frozenset("money funding time longer more less".split())
+
+
 def counted_noun(question: str) -> str | None:
     """The stem of the noun a "how many" question counts: the last word of the phrase after "how many"
     ("how many fentanyl *seizures* did ...", "how many of the *migrants* Mexico stopped ...")."""
+    mass = re.search(r"\bhow much ([a-z]{4,})\s+(?:did|does|do|has|have|had|is|was|were|are|will|would)\b", fold(question))
+    if mass and mass.group(1) not in _UNCOUNTED_MASS:
+        return stem(mass.group(1))      # "how much fentanyl has Mexico seized": "two countries" is no fentanyl
     m = re.search(r"\bhow many\s+(?:of\s+(?:the|these|those|them)\s+)?((?:[\w'-]+\s+){0,3}[\w'-]+)",
                   re.sub(r"\bU\.S\.(?:A\.)?", "US", question), re.IGNORECASE)
     if not m:
@@ -796,7 +814,8 @@ def people_noun(counted: str, stems: Iterable[str]) -> bool:
 
 _OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
                       r"\bwhat happened\b|\boutcome\b|\bin the end\b|\bwhat (?:was|were|is) the results?\b|"
-                      r"\bwhat came (?:of|out of)\b|\bhow did .{2,60} (?:end|turn out)\b", re.IGNORECASE)
+                      r"\bwhat came (?:of|out of)\b|\bhow did .{2,60} (?:end|turn out)\b|"
+                      r"\bwhat did .{2,60} (?:agree|decide|conclude|sign|approve|achieve|accomplish)\b", re.IGNORECASE)
 _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|planning to|hopes? to|hoping to|prefer|"
                          r"preferred|called on|urged|wants? to|wanted|may|might|could|should|if|(?:(?:has|have) been|is|are|was|were) "
                          r"(?:debating|considering|discussing|negotiating|weighing)|pending|proposed)\b", re.IGNORECASE)
@@ -843,7 +862,7 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their )?(?:other |real |official |full |formal |nick)?names? (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
+                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their |another |an )?(?:other |another |real |official |full |formal |nick)?names? (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
                           r"\bwhat(?:['’]?s| is| was| are) (?:it|this|that|they) (?:called|known as|named)\b", q))
 
 
@@ -878,7 +897,7 @@ def question_speaker(question: str) -> frozenset[str]:
 
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)(?:s\b|\b)")   # "whats", "hows" typed
 _QUANTITY_NOUN = re.compile(rf"\bwhat (?:[a-z-]+ )?(?:rate|percentage|amount|total|budget|salary|price)\b(?! of)|"
-                            rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z-]+ ){{0,2}}"
+                            rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,2}}"
                             rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|rating|capacity|number|amount|figure|tally)\b")
 
 
@@ -915,7 +934,7 @@ def question_kind(question: str) -> str:
 
 _PERSON_NOUNS = ("official|person|president|secretary|mayor|director|leader|governor|minister|spokesman|spokeswoman|"
                  "spokesperson|photographer|reporter|journalist|man|woman|asylum seeker|migrant|advocate|judge|"
-                 "senator|ambassador|commissioner|chief|head")
+                 "senator|ambassador|commissioner|chief|head|lawyer|attorney|expert|analyst|activist|doctor")
 _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
     "mr mrs ms dr rev gov sen rep gen prime vice deputy assistant general attorney reverend prof sir".split())
 # words that end the noun phrase after "which/what": a verb ("which official *did*") or a pronoun starting a

@@ -465,3 +465,16 @@ def test_the_other_name_of_a_program_is_a_name_even_when_the_articles_alias_it()
     asked = lx.question_terms("What's the other name for the Migrant Protection Protocols?")
     assert asked.naming
     assert lx.gives_name("The program, also known as “Remain in Mexico,” will be expanded", asked)
+
+
+def test_question_forms_from_later_sets():
+    assert lx.asks_name("what's another name for the migrant protection protocols")
+    assert lx.question_unit("By how much has Mexico increased its funding for stopping migrants?") == "#money"
+    assert lx.question_unit("What were Biden's poll numbers at the time?") == "#percent"
+    assert lx.question_terms("Which lawyers told the guests they were ineligible?").role == "lawyer"
+    assert lx.asks_outcome("What did the U.S. and Mexico agree to at their talks in Washington?")
+    assert lx.counted_noun("How much fentanyl has Mexico seized?") == "fentanyl"
+    assert lx.counted_noun("How much money did he want?") is None
+    assert "rev" not in lx.names("What did the Rev. Javier Calvillo say?")
+    assert "people" in lx.content_stems(lx.normalise_aliases("how many ppl of mexican descent live in the US"))
+    assert lx.term_covered("far", stems("Chihuahua City, which is a three-hour drive south of the border"))
