@@ -43,6 +43,11 @@ def stems(text: str) -> frozenset[str]:
     ("which texas governor keeps shipping migrants", "Texas Gov. Greg Abbott continues to send migrants"),
     ("why was DHS putting MPP back into effect", "DHS is required to re-implement MPP"),
     ("people of Mexican ancestry who reside in the U.S.", "people of Mexican descent living in the United States"),
+    ("What did Mexico insist on as a precondition for taking in MPP enrollees?",
+     "Mexico has required several humanitarian improvements as a condition of agreeing to accept MPP enrollees"),
+    ("what visa program should the US put in place right away", "Why not implement immediately a visa program"),
+    ("what would happen without intervention from Washington", "Without significant intervention from the federal government"),
+    ("what criminal activity did Mexico agree to rein in", "Mexico agreed on the need to curb criminal activity"),
 ])
 def test_everyday_paraphrases_cover_the_article_wording(question, sentence):
     terms = lx.question_terms(question)
@@ -226,6 +231,10 @@ def test_a_figure_counts_what_follows_it():
     assert lx.quantity_numbers("a three-hour drive south of the border", durations=False) == set()
 
 
+def test_washington_is_the_federal_government():
+    assert "washington" in stems("Without significant intervention from the federal government")
+
+
 def test_more_paraphrases_and_spellings():
     said = set(lx.content_stems(lx.normalise_aliases("Without significant intervention from the federal government")))
     asked = lx.content_stems(lx.normalise_aliases("if the federal government does not step in significantly"))
@@ -250,12 +259,11 @@ def test_entrants_are_people():
     assert lx.people_noun(lx.stem("entrants"), stems("nearly 50,000 immigrants who entered illegally"))
 
 
-def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
-    from rag.ask.evidence import Sentence, SentenceIndex, introduction, window_stems
+def one_article(text: str):
+    """A sentence index over one article ``text`` (no embeddings) and a function giving its i-th sentence."""
+    from rag.ask.evidence import Sentence, SentenceIndex
     from rag.types import Article, Chunk
 
-    text = ("Many others are bused south, said Amy Fischer, director of refugee and migrant rights at Amnesty "
-            "International USA.\n“They are doing the dirty work of the U.S.,” Fischer said.\n“It works,” Smith said.")
     index = SentenceIndex(None, lambda doc_id: Article(doc_id="a", text=text))
     chunk = Chunk(chunk_id="c", doc_id="a", text=text, start=0, end=len(text))
     spans = index.article_sentences("a")
@@ -264,7 +272,15 @@ def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
         para, span = spans[i]
         return Sentence(doc_id="a", chunk=chunk, start=span.start, end=span.end, text=span.text, para=para, index=i,
                         stems=lx.evidence_stems(span.text))
+    return index, sentence
 
+
+def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
+    from rag.ask.evidence import introduction, window_stems
+
+    index, sentence = one_article(
+        "Many others are bused south, said Amy Fischer, director of refugee and migrant rights at Amnesty "
+        "International USA.\n“They are doing the dirty work of the U.S.,” Fischer said.\n“It works,” Smith said.")
     quote = sentence(1)
     intro = introduction(quote, index)
     assert intro is not None and "Amy Fischer" in intro.text
@@ -290,20 +306,10 @@ def test_called_back_names_nothing():
 
 
 def test_a_sentence_dated_by_the_one_before_brings_it():
-    from rag.ask.evidence import Sentence, SentenceIndex, antecedent, window_text
-    from rag.types import Article, Chunk
+    from rag.ask.evidence import antecedent, window_text
 
-    text = ("In late December, Mayorkas and Blinken went to Mexico.\nSince then, Mexico has interdicted at least "
-            "270,000 migrants each month.\nMexico wants more aid.")
-    index = SentenceIndex(None, lambda doc_id: Article(doc_id="a", text=text))
-    chunk = Chunk(chunk_id="c", doc_id="a", text=text, start=0, end=len(text))
-    spans = index.article_sentences("a")
-
-    def sentence(i: int) -> Sentence:
-        para, span = spans[i]
-        return Sentence(doc_id="a", chunk=chunk, start=span.start, end=span.end, text=span.text, para=para, index=i,
-                        stems=lx.evidence_stems(span.text))
-
+    index, sentence = one_article("In late December, Mayorkas and Blinken went to Mexico.\nSince then, Mexico has "
+                                  "interdicted at least 270,000 migrants each month.\nMexico wants more aid.")
     since = sentence(1)
     assert lx.opens_with_time_reference(since.text)
     before = antecedent(since, index)
@@ -445,20 +451,6 @@ def test_rates_and_ratings_are_shares_and_places_are_not_agencies():
     cities = lx.question_terms("Which border cities will Remain in Mexico expand to after El Paso?")
     assert not lx.gives_name("The program, also known as “Remain in Mexico,” will be expanded to other locations "
                              "along the Southwest border in the coming days, CBP said.", cities)
-
-
-@pytest.mark.parametrize("question, sentence", [
-    ("What did Mexico insist on as a precondition for taking in MPP enrollees?",
-     "Mexico has required several humanitarian improvements as a condition of agreeing to accept MPP enrollees"),
-    ("what visa program should the US put in place right away", "Why not implement immediately a temporary worker visa program"),
-    ("what would happen without intervention from Washington", "Without significant intervention from the federal government"),
-    ("what criminal activity did Mexico agree to rein in", "Mexico agreed on the need to curb criminal activity"),
-])
-def test_more_everyday_paraphrases(question, sentence):
-    terms = lx.question_terms(question)
-    evidence = stems(sentence)
-    plain = [t for t in terms.content if t not in lx.LIGHT_WORDS and t != "happen"]
-    assert all(lx.term_covered(t, evidence) for t in plain), ([t for t in plain if not lx.term_covered(t, evidence)])
 
 
 def test_the_other_name_of_a_program_is_a_name_even_when_the_articles_alias_it():
