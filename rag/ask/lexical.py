@@ -924,7 +924,9 @@ def question_kind(question: str) -> str:
         return "who"
     if re.search(r"\b(what|which) (year|month|day|date)\b", q):
         return "when"
-    if re.search(rf"\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
+    if re.search(r"\bwhich (?:[a-z-]+ )?(?:lawyer|attorney|official|judge|mayor|governor|senator|reporter|journalist|"
+                 r"expert|analyst|activist|doctor|advocate|leader|minister|secretary)s\b", q) or \
+            re.search(rf"\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
                  rf"\bname of (the |a |an |this |that )?([a-z'’-]+ ){{0,3}}({_PERSON_NOUNS})\b", q):
         return "who"
     if re.search(r"\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
@@ -1379,7 +1381,8 @@ def has_date_expression(text: str) -> bool:
     f = fold(text)
     return bool(months(text) or re.search(r"\b(1[89]|20)\d\d\b", f) or any(w in f.split() for w in WEEKDAYS)
                 or re.search(r"\b(today|yesterday|tomorrow|last (week|month|year)|this (week|month|year)|"
-                             r"next (week|month|year)|ago|early|late|recently|since)\b", f))
+                             r"next (week|month|year)|ago|early|late|recently|since (?:then|\d|last|early|late|the (?:start|beginning|end)))\b", f)
+                or re.search(rf"\bsince (?:{_MONTH_NAMES})\b", f))
 
 
 class Idf:

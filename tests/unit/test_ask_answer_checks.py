@@ -470,3 +470,12 @@ def test_question_forms_from_later_sets():
     assert "rev" not in lx.names("What did the Rev. Javier Calvillo say?")
     assert "people" in lx.content_stems(lx.normalise_aliases("how many ppl of mexican descent live in the US"))
     assert lx.term_covered("far", stems("Chihuahua City, which is a three-hour drive south of the border"))
+
+
+def test_since_as_because_is_no_date_and_which_lawyers_asks_who():
+    assert not lx.has_date_expression("they can't use the app, since the app doesn't work south of Mexico City")
+    assert lx.has_date_expression("Since then, Mexico has interdicted at least 270,000 migrants each month.")
+    assert lx.has_date_expression("deportations have risen since December")
+    assert lx.question_kind("Which lawyers told the guests they would be ineligible?") == "who"
+    assert lx.question_kind("which migrants get extra protection from deportation under mexican law") == "other"
+    assert lx.question_kind("What is the practice in which asylum seekers were sent across called?") == "other"
