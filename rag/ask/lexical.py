@@ -278,9 +278,13 @@ def answer_kinds(text: str) -> set[str]:
         out.add("#office")
     if _DISTANCE.search(text):          # "a three-hour drive south of the border", "12 miles"
         out.add("#distance")
+    if _CAPACITY.search(text):          # "a shelter with room for 300", "can hold 1,000"
+        out.add("#capacity")
     return out
 
 
+_CAPACITY = re.compile(r"\b(?:capacity|can hold|holds up to|accommodat\w+|room for|space for|beds?|can house|can take in)\b",
+                       re.IGNORECASE)
 _DISTANCE = re.compile(r"\b\d[\d,.]*\s*(?:miles?|kilometers?|kilometres?|km|mi|feet|meters?|metres?)\b|"
                        r"\b[\w-]+[- ](?:hour|minute|day)s? (?:drive|walk|flight|ride|trip)\b", re.IGNORECASE)
 _OFFICE = re.compile(r"\b(?:adviser|advisor|secretary|director|mayor|governor|president|minister|spokes(?:man|woman|person)|"
@@ -701,6 +705,8 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
                      r"\bhow much\b[^?]{0,60}\b(?:money|funding|funds|aid|budget|spending)\b|"
                      r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
           ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"),
+          ("#capacity", r"\bhow many [^?]{0,40}\b(?:can|could) [^?]{0,90}\b(?:hold|accommodate|house|fit|shelter)\b|"
+                        r"\b(?:what is|what's) the capacity\b|\bcapacity of\b"),
           ("#nationality", r"\b(?:what|which) (?:countr(?:y|ies)|nationalit(?:y|ies)) (?:[a-z0-9-]+ ){0,14}?(?:from|of origin)\b|"
                            r"\b(?:what|which) nationalit(?:y|ies)\b"))
 _SAY = re.compile(r"\bwhat (?:warning|message|comment|remark|statement|response|reply|promise|prediction) "
@@ -779,6 +785,9 @@ _META_NOUNS = frozenset("estimates figures numbers accounts reports statistics r
                         "calculations projections".split())     # "7,500 by its estimates" counts no estimates
 
 
+_IRREGULAR_PLURALS = frozenset("people men women children police personnel staff".split())
+
+
 def counts_it(counted: str, text: str) -> bool:
     """Does a figure of ``text`` count what the question counts? A figure followed by another plural noun counts
     that ("11 total deportation flights" counts no Venezuelans); one followed by no plural noun, or by the
@@ -795,8 +804,8 @@ def counts_it(counted: str, text: str) -> bool:
         if re.match(r"\s*(?:%|percent\b)", text[m.end():m.end() + 9]):
             continue            # a share, not a count
         after = [fold(t.group()) for t in toks if t.start() >= m.end()][:4]
-        nouns = [w for w in after if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in STOPWORDS
-                 and w not in _META_NOUNS]
+        nouns = [w for w in after if (len(w) > 3 and w.endswith("s") and not w.endswith("ss") or w in _IRREGULAR_PLURALS)
+                 and w not in STOPWORDS and w not in _META_NOUNS]
         if not nouns:
             return True
         st = _SYNONYM.get(stem(nouns[0]), stem(nouns[0]))

@@ -479,3 +479,12 @@ def test_since_as_because_is_no_date_and_which_lawyers_asks_who():
     assert lx.question_kind("Which lawyers told the guests they would be ineligible?") == "who"
     assert lx.question_kind("which migrants get extra protection from deportation under mexican law") == "other"
     assert lx.question_kind("What is the practice in which asylum seekers were sent across called?") == "other"
+
+
+def test_capacity_questions_and_irregular_plurals():
+    assert lx.question_unit("how many people can the tent city by the bridge hold") == "#capacity"
+    assert lx.question_unit("what is the capacity of casa del migrante in juarez") == "#capacity"
+    assert "#capacity" in lx.answer_kinds("The shelter has room for 300 people.")
+    assert "#capacity" not in lx.answer_kinds("CBP handed over 20 adult males at the bridge.")
+    # "30 people per day" counts people, not the months asked about
+    assert not lx.counts_it("month", "30 people per day will be able to wait months for court hearings")
