@@ -5,7 +5,7 @@ provider from settings (extractive unless newsrag.toml says otherwise). Fails wh
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-01 at commit d707e9c (extractive), lowered by about two answerable
+Thresholds are the figures measured on 2026-12-01 at commit a3cc5f4 (extractive), lowered by about two answerable
 and one unanswerable question (gold cited: 0.95, measured 0.981 on heldout-o and 1.000 elsewhere):
 
     set        answerable correct   unanswerable refused
@@ -22,13 +22,13 @@ and one unanswerable question (gold cited: 0.95, measured 0.981 on heldout-o and
     heldout-j  48/56 (0.857)        20/24 (0.833)
     heldout-k  52/56 (0.929)        19/24 (0.792)
     heldout-l  51/56 (0.911)        22/24 (0.917)
-    heldout-m  51/56 (0.911)        20/24 (0.833)
+    heldout-m  51/56 (0.911)        21/24 (0.875)
     heldout-n  52/56 (0.929)        23/24 (0.958)
     heldout-o  54/56 (0.964)        18/24 (0.750)
     heldout-p  53/56 (0.946)        21/24 (0.875)
     heldout-q  51/56 (0.911)        20/24 (0.833)
     heldout-r  52/56 (0.929)        21/24 (0.875)
-    heldout-s  47/56 (0.839)        20/24 (0.833)
+    heldout-s  47/56 (0.839)        22/24 (0.917)
     heldout-t  51/56 (0.911)        19/24 (0.792)
     heldout-u  47/56 (0.839)        20/24 (0.833)
 
@@ -63,13 +63,13 @@ THRESHOLDS = {
     "heldout-j.jsonl": (0.82, 0.79, MIN_GOLD_CITED_RATE),
     "heldout-k.jsonl": (0.89, 0.75, MIN_GOLD_CITED_RATE),
     "heldout-l.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
-    "heldout-m.jsonl": (0.87, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-m.jsonl": (0.87, 0.83, MIN_GOLD_CITED_RATE),
     "heldout-n.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-o.jsonl": (0.92, 0.70, MIN_GOLD_CITED_RATE),
     "heldout-p.jsonl": (0.91, 0.83, MIN_GOLD_CITED_RATE),
     "heldout-q.jsonl": (0.87, 0.79, MIN_GOLD_CITED_RATE),
     "heldout-r.jsonl": (0.89, 0.83, MIN_GOLD_CITED_RATE),
-    "heldout-s.jsonl": (0.80, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-s.jsonl": (0.80, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-t.jsonl": (0.87, 0.75, MIN_GOLD_CITED_RATE),
     "heldout-u.jsonl": (0.80, 0.79, MIN_GOLD_CITED_RATE),
 }
