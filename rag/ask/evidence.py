@@ -9,6 +9,7 @@ import re
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -216,9 +217,7 @@ def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_c
             para, span = all_sents[j]
             if para != best.para or length + len(span.text) > max_chars:
                 continue
-            s = by_index.get(j) or Sentence(doc_id=best.doc_id, chunk=best.chunk, start=span.start, end=span.end,
-                                            text=span.text, para=para, index=j,
-                                            stems=lx.evidence_stems(span.text))
+            s = by_index.get(j) or _sentence_at(best, j, para, span)
             length += len(span.text)
             out.append(s)
     return sorted(out, key=lambda s: s.index)
@@ -245,8 +244,7 @@ def introduction(s: Sentence, index: SentenceIndex) -> Sentence | None:
         if s.para - para > INTRODUCTION_PARAGRAPHS:
             break
         if full.search(span.text) and not full.search(s.text):
-            return Sentence(doc_id=s.doc_id, chunk=s.chunk, start=span.start, end=span.end, text=span.text,
-                            para=para, index=j, stems=lx.evidence_stems(span.text))
+            return _sentence_at(s, j, para, span)
     return None
 
 
@@ -260,27 +258,37 @@ def antecedent(s: Sentence, index: SentenceIndex) -> Sentence | None:
     if s.index > len(sents):
         return None
     para, span = sents[s.index - 1]
+    return _sentence_at(s, s.index - 1, para, span)
+
+
+def _sentence_at(s: Sentence, j: int, para: int, span: lx.Span) -> Sentence:
+    """Sentence ``j`` (at ``span``, in paragraph ``para``) of the article ``s`` belongs to."""
     return Sentence(doc_id=s.doc_id, chunk=s.chunk, start=span.start, end=span.end, text=span.text, para=para,
-                    index=s.index - 1, stems=lx.evidence_stems(span.text))
+                    index=j, stems=lx.evidence_stems(span.text))
 
 
-def window_stems(win: Sequence[Sentence], s: Sentence, index: SentenceIndex) -> frozenset[str]:
-    """The stems of a sentence's window, with those of the sentence introducing its speaker and of the one it
-    leans on ("Since then, ..."), if any."""
-    stems: set[str] = set(s.stems)
-    for w in win:
-        stems |= w.stems
-    for extra in (introduction(s, index), antecedent(s, index)):
-        if extra is not None:
-            stems |= extra.stems
-    return frozenset(stems)
+@dataclass(frozen=True)
+class Context:
+    """A sentence with what it takes to read it: its paragraph ``window``, the sentence it leans on (``before``:
+    "Since then, ...") and the one that introduces its speaker (``intro``: "Fischer said.")."""
+    window: list[Sentence]
+    before: Sentence | None
+    intro: Sentence | None
+
+    @cached_property
+    def text(self) -> str:
+        """The window's text, led by the sentence it leans on when that is outside it."""
+        lead = self.before is not None and all(w.index != self.before.index for w in self.window)
+        return (self.before.text + " " if lead else "") + " ".join(w.text for w in self.window)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        extra = [x.stems for x in (self.before, self.intro) if x is not None]
+        return frozenset().union(*(w.stems for w in self.window), *extra)
 
 
-def window_text(win: Sequence[Sentence], s: Sentence, index: SentenceIndex) -> str:
-    """The text of a sentence's window, with the sentence it leans on ("Since then, ..."), if any."""
-    before = antecedent(s, index)
-    lead = before.text + " " if before is not None and all(w.index != before.index for w in win) else ""
-    return lead + " ".join(w.text for w in win)
+def context(s: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> Context:
+    return Context(window(s, pool, index, max_chars), antecedent(s, index), introduction(s, index))
 
 
 def nearby_text(s: Sentence, index: SentenceIndex) -> str:

@@ -7,8 +7,8 @@ wrote verifies although the gate found the question answerable.
 from __future__ import annotations
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, introduction, kind_fit, lexical_coverage, nearby_text, window,
-                              window_stems, window_text)
+from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, introduction, kind_fit, lexical_coverage,
+                              nearby_text, window)
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
@@ -80,8 +80,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         rare = _rare_names(terms, idf)
     if not kind_fit(terms.kind, s.text, terms):
         return f"not the kind of answer asked ({terms.kind})"
-    win = window(s, ranked, index)
-    win_text = window_text(win, s, index)
+    ctx = context(s, ranked, index)
+    win_text = ctx.text
     # the question's numbers and months may sit in a neighbouring sentence of the same paragraph; a year
     # may be implied by the article's date ("in March" in a May 2024 article)
     if terms.numbers and not lx.supports_numbers(terms.numbers, win_text, s.chunk.published):
@@ -100,7 +100,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no outcome stated"  # "did the talks end in a deal?": "talks are expected to continue" does not say
     if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
         return "not said by the speaker asked about"  # "what did X say": a quote of someone else does not answer
-    stems = window_stems(win, s, index)
+    stems = ctx.stems
     if terms.role and not lx.fills_role(terms.role, win_text, stems):
         return "the role asked about is not filled"  # "which federal judge": "federal authorities" names no judge
     if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
@@ -110,8 +110,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
-    before = antecedent(s, index)       # "These are improvements ..." refers to "several improvements"
-    said = (before.text + " " if before is not None else "") + s.text
+    # "These are improvements ..." refers to "several improvements"
+    said = (ctx.before.text + " " if ctx.before is not None else "") + s.text
     if terms.specific and terms.focus and lx.vague_mention(terms.focus, said) and not lx.enumerates(s.text):
         return "it names none of them"  # "what specific improvements": "several humanitarian improvements"
     if terms.asks_month and not (lx.months(s.text) - terms.months):

@@ -555,9 +555,13 @@ def months(text: str) -> set[int]:
     return out
 
 
+def _us(folded: str) -> str:
+    """"u.s." and "u. s." as the one word "us" (in folded text)."""
+    return re.sub(r" {2,}", " ", re.sub(r"\bu\.\s?s\.?(?=\W|$)", " us ", folded))
+
+
 def normalise_aliases(text: str) -> str:
-    f = fold(text)
-    f = re.sub(r"\bu\.\s?s\.?(?=\W|$)", " us ", f)
+    f = _us(fold(text))
     for k, v in ALIASES.items():
         if "." not in k:
             f = re.sub(rf"\b{re.escape(k)}\b", v, f)
@@ -911,7 +915,7 @@ _QUANTITY_NOUN = re.compile(rf"\bwhat (?:[a-z-]+ )?(?:rate|percentage|amount|tot
 
 
 def question_kind(question: str) -> str:
-    q = re.sub(r"\bu\.\s?s\.", "us", fold(question))
+    q = _us(fold(question))
     if _ASKS_IF_KNOWN.search(q):
         return "other"          # "is it known how many ... are deported?": whether, not how many
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
@@ -1003,7 +1007,7 @@ def is_title(word: str) -> bool:
 
 def question_role(folded_question: str) -> str | None:
     """The role a "which ... judge/mayor/official" question asks for (its stem), if any."""
-    m = _ROLE.search(re.sub(r"\bu\.\s?s\.", "us", folded_question))
+    m = _ROLE.search(_us(folded_question))
     if not m:
         return None
     role = m.group(1) or m.group(2) or m.group(3)
@@ -1144,16 +1148,16 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
     return any(q in sentence for q in "“”\"") and _speaks_in(speaker, context)
 
 
-_MODIFIED = re.compile(r"\b([A-Z][\w’'-]+)(?:['’]s)? (?:administration|officials?|aides?|campaign|government|team|"
-                       r"spokesman|spokeswoman|spokesperson|allies|staff)\b")
+# who speaks for someone: "a senior Biden *administration official*", "Trump's *campaign*"
+_ENTOURAGE = r"(?:administration|officials?|aides?|campaign|government|team|spokes\w+|allies|staff)\b"
+_MODIFIED = re.compile(rf"\b([A-Z][\w’'-]+)(?:['’]s)? {_ENTOURAGE}")
+_UNMODIFIED = re.compile(rf"\b([A-Z][\w’'-]+)\b(?! {_ENTOURAGE})")
 
 
 def _modifier_names(sentence: str) -> set[str]:
     """Names used only to qualify someone else: "a senior *Biden* administration official" is not Biden."""
     qualified = {stem(fold(m.group(1))) for m in _MODIFIED.finditer(sentence)}
-    bare = {stem(fold(m.group(1))) for m in re.finditer(r"\b([A-Z][\w’'-]+)\b(?! (?:administration|officials?|aides?|"
-                                                        r"campaign|government|team|spokes\w+|allies|staff)\b)", sentence)}
-    return qualified - bare
+    return qualified - {stem(fold(m.group(1))) for m in _UNMODIFIED.finditer(sentence)}
 
 
 SPEAKER_SPAN = 10       # words between a speaker's name and the speech verb ("Fischer, director of ..., said")

@@ -333,7 +333,7 @@ class Answerer:
         stems = frozenset().union(*(s.stems for s in chosen))
         return (lexical_coverage(run.terms, stems, self._get_idf()) >= MIN_YES_COVERAGE
                 and lexical_coverage(run.terms, stems, self._get_idf(), names=False) >= MIN_YES_COVERAGE
-                and all(lx.same_polarity(claim, s.text) for s in chosen[:1]))
+                and lx.same_polarity(claim, chosen[0].text))
 
     def _compose(self, run: _Run, pieces: list[tuple[str, list[tuple[Source, Sentence]]]],
                  unsupported: list[str], mode: str) -> Answer:

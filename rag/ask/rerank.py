@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import SentenceIndex, Sentence, lexical_coverage, nearby_text, window, window_stems, window_text
+from rag.ask.evidence import SentenceIndex, Sentence, context, lexical_coverage, nearby_text
 
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
@@ -64,11 +64,11 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
     best_plain = 0.0
     found_hard = False
     for s in ranked[:top]:
-        win = window(s, ranked, index, max_chars=GATE_WINDOW_CHARS)
-        stems = window_stems(win, s, index)
+        ctx = context(s, ranked, index, max_chars=GATE_WINDOW_CHARS)
+        stems = ctx.stems
         if terms.numbers or terms.months:
             # the question's numbers, years and months qualify what it asks: they must occur together with it
-            text = window_text(win, s, index)
+            text = ctx.text
             if not (lx.supports_numbers(terms.numbers, text, s.chunk.published)
                     and lx.supports_months(terms.months, text, s.chunk.published)):
                 continue
@@ -94,8 +94,8 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
                             f"non-name {best_plain:.2f})", best_cov, best_sent)
     # the article itself says the thing asked is not known ("It isn't known how many ... are deported"); what is
     # expected of it may still be said ("April's figures, which have yet to be released, are expected to ...")
-    for s in ranked[:6]:
-        if not (terms.expectation or terms.asks_known) and lx.says_unknown(s.text, terms.kind) and s.dense >= MIN_UNKNOWN_DENSE and min(
+    for s in ([] if terms.expectation or terms.asks_known else ranked[:6]):
+        if lx.says_unknown(s.text, terms.kind) and s.dense >= MIN_UNKNOWN_DENSE and min(
                 lexical_coverage(terms, s.stems, idf),
                 lexical_coverage(terms, s.stems, idf, names=False)) >= MIN_UNKNOWN_COVERAGE:
             return GateDecision(False, f"the article says this is not known: \u201c{s.text}\u201d", best_cov, s)

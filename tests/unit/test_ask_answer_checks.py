@@ -23,11 +23,7 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def learned():
-    lx.learn_corpus(ARTICLES)
-    yield
-    lx.learn_corpus([])
+pytestmark = pytest.mark.usefixtures("learned_corpus")
 
 
 def stems(text: str) -> frozenset[str]:
@@ -276,7 +272,7 @@ def one_article(text: str):
 
 
 def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
-    from rag.ask.evidence import introduction, window_stems
+    from rag.ask.evidence import context, introduction
 
     index, sentence = one_article(
         "Many others are bused south, said Amy Fischer, director of refugee and migrant rights at Amnesty "
@@ -284,7 +280,7 @@ def test_a_speaker_named_by_surname_brings_the_sentence_that_introduces_them():
     quote = sentence(1)
     intro = introduction(quote, index)
     assert intro is not None and "Amy Fischer" in intro.text
-    assert "amnesty" in window_stems([quote], quote, index)
+    assert "amnesty" in context(quote, [quote], index).stems
     assert introduction(sentence(2), index) is None          # Smith is never introduced by full name
     assert introduction(sentence(0), index) is None          # the introduction itself needs none
 
@@ -306,7 +302,7 @@ def test_called_back_names_nothing():
 
 
 def test_a_sentence_dated_by_the_one_before_brings_it():
-    from rag.ask.evidence import antecedent, window_text
+    from rag.ask.evidence import antecedent, context
 
     index, sentence = one_article("In late December, Mayorkas and Blinken went to Mexico.\nSince then, Mexico has "
                                   "interdicted at least 270,000 migrants each month.\nMexico wants more aid.")
@@ -314,7 +310,7 @@ def test_a_sentence_dated_by_the_one_before_brings_it():
     assert lx.opens_with_time_reference(since.text)
     before = antecedent(since, index)
     assert before is not None and "December" in before.text            # across the paragraph break
-    assert "December" in window_text([since], since, index)
+    assert "December" in context(since, [since], index).text
     assert antecedent(sentence(2), index) is None
 
 

@@ -13,11 +13,7 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def learned():
-    lx.learn_corpus(ARTICLES)
-    yield
-    lx.learn_corpus([])
+pytestmark = pytest.mark.usefixtures("learned_corpus")
 
 
 def test_spelled_out_names_of_acronyms_match_the_acronym():
