@@ -717,7 +717,9 @@ _SAY = re.compile(r"\bwhat (?:warning|message|comment|remark|statement|response|
                   r"(?:did|does|has|had) (.{2,60}?) (?:give|make|issue|offer|deliver|have)\b|"
                   r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|this|that|another|other|many|most|"
                   r"several|two|three)\b)(.{2,60}?) (?:say|said|tell|told|think|argue|warn|claim|predict|mean|describe|"
-                  r"write|add)\b|\bhow did (.{2,60}?) (?:describe|respond|react|"
+                  r"write|add)\b|^\W*(?:did|does|has|had) (?!(?:an?|one|some|any|anyone|anybody|the articles?)\b)(.{2,60}?) "
+                  r"(?:say|tell|claim|warn|predict|announce|state)\b(?! (?:how|what|why|when|where|whether|if|who|which|"
+                  r"anything)\b)|\bhow did (.{2,60}?) (?:describe|respond|react|"
                   r"characteri[sz]e|explain)\b")
 
 
@@ -827,7 +829,7 @@ def people_noun(counted: str, stems: Iterable[str]) -> bool:
 
 _OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
                       r"\bwhat happened\b|\boutcome\b|\bin the end\b|\bwhat (?:was|were|is) the results?\b|"
-                      r"\bwhat came (?:of|out of)\b|\bhow did .{2,60} (?:end|turn out)\b|"
+                      r"\bwhat (?:[a-z]+ )?(?:came|comes|has come) (?:of|out of)\b|\b(?:came|come|comes) out of\b|\bresult(?:ed|s)? from\b|\bhow did .{2,60} (?:end|turn out)\b|"
                       r"\bwhat did .{2,60} (?:agree|decide|conclude|sign|approve|achieve|accomplish)\b", re.IGNORECASE)
 _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|planning to|hopes? to|hoping to|prefer|"
                          r"preferred|called on|urged|wants? to|wanted|may|might|could|should|if|(?:(?:has|have) been|is|are|was|were) "
@@ -1118,6 +1120,8 @@ def says_unknown(text: str, kind: str) -> bool:
     about_figures = bool(re.search(r"\bhow (many|much)\b|\b(numbers?|figures?|data|total|tally)\b", rest))
     if kind == "count":
         return about_figures
+    if kind == "when" and "yet to be" in fold(m.group()):
+        return True             # "when will the figures be released": "which have yet to be publicly released"
     if kind in ("when", "where", "why", "who"):
         return bool(re.search(rf"\b{kind}\b", rest))
     # "what is Mexico willing to share": "... though no numbers have been discussed" leaves only figures unknown
@@ -1172,10 +1176,24 @@ def _speaks_in(speaker: set[str], context: str, span: int = 4) -> bool:
         stems_ = [stem(w) for w in toks]
         for i, w in enumerate(toks):
             if _SPEECH.fullmatch(w) or w in ("said", "says", "told", "added"):
-                near = stems_[max(0, i - span - 2):i + span + 1]
+                # "They also said Blinken and ... discussed": a pronoun speaks; Blinken is spoken of
+                after = 0 if _pronoun_before(toks, i) else span + 1
+                near = stems_[max(0, i - span - 2):i + after]
                 if all(_same_name(n, near) for n in speaker):
                     return True
     return False
+
+
+_PRONOUNS = frozenset("they he she we i it".split())
+_ADVERBS = frozenset("also later then previously earlier have has had had".split())
+
+
+def _pronoun_before(toks: list[str], i: int) -> bool:
+    """Is the speech verb at ``i`` said by a pronoun ("They also said ...", "he told")?"""
+    j = i - 1
+    while j >= 0 and fold(toks[j]) in _ADVERBS:
+        j -= 1
+    return j >= 0 and fold(toks[j]) in _PRONOUNS
 
 
 def _same_name(name: str, names_: Iterable[str]) -> bool:

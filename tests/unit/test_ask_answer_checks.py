@@ -484,3 +484,22 @@ def test_capacity_questions_and_irregular_plurals():
     assert "#capacity" not in lx.answer_kinds("CBP handed over 20 adult males at the bridge.")
     # "30 people per day" counts people, not the months asked about
     assert not lx.counts_it("month", "30 people per day will be able to wait months for court hearings")
+
+
+def test_what_came_out_of_asks_an_outcome_and_yet_to_be_released_is_no_date():
+    assert lx.asks_outcome("What agreements came out of the talks in Washington later in January?")
+    assert lx.asks_outcome("what resulted from the meeting")
+    assert lx.not_a_fact("The two countries are expected to continue talks in Washington later this month.")
+    pending = "April’s figures, which have yet to be publicly released, are expected to show low numbers."
+    assert lx.says_unknown(pending, "when")         # "when will CBP release its April figures?"
+    assert not lx.says_unknown("The figures were released in May.", "when")
+
+
+def test_a_pronoun_before_said_is_the_speaker_and_did_x_say_names_one():
+    said = "They also said Blinken and López Obrador discussed “legal pathways” for migrants."
+    assert not lx.attributed_to(lx.question_speaker("What did Blinken tell reporters?"), said, said)
+    assert lx.attributed_to({"blinken"}, "“We agreed,” Blinken said.", "“We agreed,” Blinken said.")
+    assert lx.question_speaker("Did Mayorkas say Mexico had promised to deploy troops?") == {"mayorka"}
+    # whether something was said at all: "The agency did not give any details" answers it
+    assert lx.question_speaker("Did CBP say how access at the ports of entry would work?") == frozenset()
+    assert lx.question_speaker("did the officials say the talks went well") == frozenset()
