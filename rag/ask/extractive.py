@@ -106,6 +106,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.role and terms.kind == "who" and not lx.role_named(terms.role, s.text,
                                                               terms.names | set(terms.content), terms.role_of):
         return "no one named in the role asked about"  # "the mayor of Denver": "Gov. Greg Abbott" is someone else
+    if terms.title and not lx.holds_title(terms.title, win_text):
+        return "not the title asked about"  # "the foreign minister": "Prime Minister Justin Trudeau" is another
     if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.exact_date and not lx.explicit_date(s.text, terms):

@@ -687,6 +687,7 @@ class QuestionTerms:
     compares: bool = False           # "how many *more* ... than a year ago": a ratio ("three times as many") answers
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
+    title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1071,7 +1072,27 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_known=bool(_ASKS_IF_KNOWN.search(fold(q))),
                          specific=bool(re.search(r"\b(?:specific|exact|exactly|particular|precisely|names of|list)\b",
                                                  fold(q))),
-                         compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q))
+                         compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q))
+
+
+_TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"
+_TITLE_QUALIFIERS = ("foreign|interior|finance|economy|prime|deputy|vice|assistant|press|defen[cs]e|homeland security|"
+                     "national security|border|immigration")
+_COMPOUND_TITLE = re.compile(rf"\b({_TITLE_QUALIFIERS})(?: affairs)? ({_TITLE_HEADS})s?\b")
+
+
+def compound_title(question: str) -> str | None:
+    """The compound title a question asks for: "Mexico's *foreign minister*", "the *deputy secretary*"."""
+    m = _COMPOUND_TITLE.search(fold(question))
+    return f"{m.group(1)} {m.group(2)}" if m else None
+
+
+def holds_title(title: str, text: str) -> bool:
+    """Does the text name the compound title ("Foreign Minister", "minister of foreign affairs", "Secretary of
+    Homeland Security")? "Canadian Prime Minister" and "foreign labor" do not make a foreign minister."""
+    qualifier, head = title.rsplit(" ", 1)
+    f = fold(text)
+    return bool(re.search(rf"\b{qualifier}(?: affairs)? {head}|\b{head}s? (?:of|for) (?:the )?(?:\w+ ){{0,2}}?{qualifier}\b", f))
 
 
 _COMPARES = re.compile(r"\b(?:more|less|fewer|times (?:more|as|higher|larger)|compared?|vs|versus|than|increased?|"

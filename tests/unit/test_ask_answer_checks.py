@@ -503,3 +503,13 @@ def test_a_pronoun_before_said_is_the_speaker_and_did_x_say_names_one():
     # whether something was said at all: "The agency did not give any details" answers it
     assert lx.question_speaker("Did CBP say how access at the ports of entry would work?") == frozenset()
     assert lx.question_speaker("did the officials say the talks went well") == frozenset()
+
+
+def test_a_compound_title_must_be_the_one_held():
+    assert lx.question_terms("Who was the Mexican foreign minister who met with Blinken?").title == "foreign minister"
+    assert lx.question_terms("Who met with Blinken?").title is None
+    assert not lx.holds_title("foreign minister", "He urged Canadian Prime Minister Justin Trudeau to accept that "
+                                                  "their countries need foreign labor.")
+    assert lx.holds_title("foreign minister", "Foreign Minister Alicia Barcena met Blinken.")
+    assert lx.holds_title("foreign minister", "Alicia Barcena, Mexico's minister of foreign affairs, met Blinken.")
+    assert lx.holds_title("homeland security adviser", "Liz Sherwood-Randall, Biden's homeland security adviser")
