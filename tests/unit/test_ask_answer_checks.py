@@ -513,3 +513,19 @@ def test_a_compound_title_must_be_the_one_held():
     assert lx.holds_title("foreign minister", "Foreign Minister Alicia Barcena met Blinken.")
     assert lx.holds_title("foreign minister", "Alicia Barcena, Mexico's minister of foreign affairs, met Blinken.")
     assert lx.holds_title("homeland security adviser", "Liz Sherwood-Randall, Biden's homeland security adviser")
+
+
+def test_a_figure_must_be_said_of_what_is_asked_not_only_beside_it():
+    from rag.ask.extractive import rejection
+
+    text = ("The newspaper reported unrest Sunday at the largest private migrant shelter in Juarez.\n"
+            "A Juarez newspaper reported that at least half of the migrants waiting in that city, 7,500 by its "
+            "count, came from the interior of Mexico.")
+    index, sentence = one_article(text)
+    idf = lx.Idf([s.text for s in lx.split_sentences(text)])
+    figure = sentence(1)
+    staying = lx.question_terms("How many migrants were staying at the largest private shelter in Juarez when "
+                                "the unrest broke out?")
+    assert rejection(staying, figure, [figure, sentence(0)], index, idf) == "its figure is said of something else"
+    waiting = lx.question_terms("By a local newspaper's count, how many migrants are waiting in Juarez?")
+    assert rejection(waiting, figure, [figure, sentence(0)], index, idf) is None
