@@ -713,7 +713,8 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#capacity", r"\bhow many [^?]{0,40}\b(?:can|could) [^?]{0,90}\b(?:hold|accommodate|house|fit|shelter)\b|"
                         r"\b(?:what is|what's) the capacity\b|\bcapacity of\b"),
           ("#nationality", r"\b(?:what|which) (?:countr(?:y|ies)|nationalit(?:y|ies)) (?:[a-z0-9-]+ ){0,14}?(?:from|of origin)\b|"
-                           r"\b(?:what|which) nationalit(?:y|ies)\b"))
+                           r"\b(?:what|which) nationalit(?:y|ies)\b|\bnationalit(?:y|ies) (?:of|were|was|are|is)\b|"
+                           r"\bcountr(?:y|ies) of origin\b"))
 _SAY = re.compile(r"\bwhat (?:warning|message|comment|remark|statement|response|reply|promise|prediction) "
                   r"(?:did|does|has|had) (.{2,60}?) (?:give|make|issue|offer|deliver|have)\b|"
                   r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|this|that|another|other|many|most|"

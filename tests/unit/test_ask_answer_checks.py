@@ -529,3 +529,11 @@ def test_a_figure_must_be_said_of_what_is_asked_not_only_beside_it():
     assert rejection(staying, figure, [figure, sentence(0)], index, idf) == "its figure is said of something else"
     waiting = lx.question_terms("By a local newspaper's count, how many migrants are waiting in Juarez?")
     assert rejection(waiting, figure, [figure, sentence(0)], index, idf) is None
+
+
+def test_the_nationalities_of_people_want_a_nationality():
+    asked = lx.question_terms("What were the nationalities of the 20 men returned to Mexico on Friday?")
+    assert asked.unit == "#nationality"
+    assert not kind_fit(asked.kind, "CBP handed over 20 adult males to Mexican immigration officials.", asked)
+    assert kind_fit(asked.kind, "CBP handed over six citizens of Venezuela, Cuba and Nicaragua.", asked)
+    assert lx.question_unit("Where are returned asylum seekers processed?") is None
