@@ -141,6 +141,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
     if terms.kind == "count" and terms.unit != "#duration" and _figure_elsewhere(rare, s, ranked, index):
         return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
+    if terms.kind == "count" and terms.months and not lx.supports_months(terms.months, _with_previous(s, ranked, index),
+                                                                          s.chunk.published):
+        return "its figure is of another time"  # "since Dec. 30": "11 flights in 2023", beside a sentence on Dec. 30
     if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
         return "covers too little of the question"
     return None
@@ -165,11 +168,20 @@ def _neighbours(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> tu
 def _figure_elsewhere(rare: list[str], s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> bool:
     """Does a rare name the "how many" question counts within miss from the figure's sentence and the one
     before it (the figure is about something else)?"""
-    prev, _ = _neighbours(s, ranked, index)
-    if prev is None:
-        prev = antecedent(s, index)     # "Since then, ..." after a paragraph break
+    prev = _previous(s, ranked, index)
     stems = set(s.stems) | (prev.stems if prev is not None else set())
     return any(not lx.covered(n, stems) for n in rare)
+
+
+def _previous(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sentence | None:
+    """The sentence before ``s`` in its paragraph, or the one it leans on ("Since then, ...") across a break."""
+    prev, _ = _neighbours(s, ranked, index)
+    return prev if prev is not None else antecedent(s, index)
+
+
+def _with_previous(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> str:
+    prev = _previous(s, ranked, index)
+    return (prev.text + " " if prev is not None else "") + s.text
 
 
 def _nearby_stems(s: Sentence, index: SentenceIndex) -> frozenset[str]:

@@ -242,7 +242,7 @@ ANSWER_KIND_WORDS = {stem(w): kind for kind, ws in {
     "#date": "day date week month year time",
     "#duration": "long duration hours minutes",
     "#age": "old age",
-    "#percent": "percent percentage share proportion fraction",
+    "#percent": "percent percentage share proportion fraction portion",
     "#nationality": "nationality nationalities national nationals",
     "#office": "job role title position occupation post",
     "#distance": "far distance",
@@ -499,7 +499,7 @@ def names(text: str) -> set[str]:
             if not w[0].isupper():
                 continue
             f = fold(w)
-            if f in STOPWORDS or f in QUESTION_WORDS or f in MONTHS or f in WEEKDAYS:
+            if f in STOPWORDS or f in QUESTION_WORDS or f in MONTHS or f in WEEKDAYS or f.rstrip(".") in MONTH_ABBR:
                 if not (w.isupper() and len(w) > 1):
                     continue
             if i == 0 and not (w.isupper() and len(w) > 1):
@@ -550,7 +550,7 @@ def months(text: str) -> set[int]:
         f = fold(w).rstrip(".")
         if f in MONTHS:
             out.add(MONTHS[f])
-        elif w[:1].isupper() and f in MONTH_ABBR and f != "may":
+        elif f in MONTH_ABBR and (w[:1].isupper() or f not in ("may", "mar")):     # "the late dec visit"
             out.add(MONTH_ABBR[f])
     return out
 
@@ -655,7 +655,8 @@ def learn_corpus(texts: Iterable[str]) -> None:
     _LEARNED.proper = frozenset(f for f, n in cap.items() if not low.get(f) and len(f) > 2
                                 and f not in _TITLE_WORDS                     # "Mayor Brandon Johnson"
                                 and f not in STOPWORDS and f not in QUESTION_WORDS and f not in MONTHS
-                                and f not in WEEKDAYS)
+                                and f not in WEEKDAYS and f not in MONTH_ABBR   # "Dec. 17"
+                                and stem(f) not in ANSWER_KIND_WORDS)   # "Title 42": a "job title" is no name
 
 
 # --------------------------------------------------------------------------- question analysis
@@ -771,8 +772,8 @@ def counted_noun(question: str) -> str | None:
         phrase.append(f)
     if not phrase:
         return None
-    head = stem(phrase[-1])
-    return _SYNONYM.get(head, head)
+    head = content_stems(normalise_aliases(phrase[-1]))     # "how many ppl": people
+    return head[-1] if head else None
 
 
 _PEOPLE = frozenset(stem(w) for w in "people person migrant immigrant asylum seeker refugee male female women woman "
@@ -1057,6 +1058,10 @@ def question_terms(question: str) -> QuestionTerms:
     q = strip_markers(question)
     folded = normalise_aliases(q)
     content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", q)))))
+    if asks_name(q) and question_role(fold(q)) is None:
+        # "what's the other name for MPP": a name given answers, the word "name" need not (the name of a person
+        # asked by role, "the name of the official who said ...", still needs the rest of the question)
+        content = tuple(t for t in content if t != "name") or content
     days = frozenset(w for w in (fold(x) for x in words(q)) if w in WEEKDAYS)
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,

@@ -537,3 +537,32 @@ def test_the_nationalities_of_people_want_a_nationality():
     assert not kind_fit(asked.kind, "CBP handed over 20 adult males to Mexican immigration officials.", asked)
     assert kind_fit(asked.kind, "CBP handed over six citizens of Venezuela, Cuba and Nicaragua.", asked)
     assert lx.question_unit("Where are returned asylum seekers processed?") is None
+
+
+def test_typed_forms_month_abbreviations_and_kind_words():
+    assert lx.counted_noun("how many ppl did the US send back to mexico on friday") == "people"
+    assert lx.counted_noun("How many asylum-seekers were registered?") == "seeker"
+    asked = lx.question_terms("since the late dec visit how many migrants has mexico stopped each month")
+    assert asked.months == {12} and "dec" not in asked.names
+    assert lx.months("How many were deported on Dec. 30?") == {12}
+    assert lx.months("they swam in the mar") == set()
+    # "Title 42" is written capitalised, but a "job title" is no name
+    assert "title" not in lx.names("What is Amy Fischer's job title?")
+    assert lx.term_covered(lx.stem("portion"), stems("at least half of the migrants waiting in Juarez"))
+    # "what's the other name for MPP": the name given answers; "name" is not a word the passage must repeat
+    assert "name" not in lx.question_terms("what's the other name for the migrant protection protocols").content
+    assert "name" in lx.question_terms("What is the name of the official who spoke to NBC News?").content
+
+
+def test_a_count_asked_of_a_date_must_be_dated_there():
+    from rag.ask.extractive import rejection
+
+    text = ("Mexico and the U.S. resumed deportation flights of Venezuelans on Dec. 30. According to ICE flight "
+            "data, there were 11 total deportation flights from the U.S. to Venezuela in 2023.")
+    index, sentence = one_article(text)
+    idf = lx.Idf([s.text for s in lx.split_sentences(text)])
+    flights = sentence(1)
+    asked = lx.question_terms("How many deportation flights to Venezuela were there in 2023, per ICE data?")
+    assert rejection(asked, flights, [flights, sentence(0)], index, idf) is None
+    since = lx.question_terms("How many Venezuelans were deported on the Dec. 30 flight from Mexico?")
+    assert rejection(since, flights, [flights, sentence(0)], index, idf) is not None
