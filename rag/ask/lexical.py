@@ -954,7 +954,8 @@ def question_kind(question: str) -> str:
 
 _PERSON_NOUNS = ("official|person|president|secretary|mayor|director|leader|governor|minister|spokesman|spokeswoman|"
                  "spokesperson|photographer|reporter|journalist|man|woman|asylum seeker|migrant|advocate|judge|"
-                 "senator|ambassador|commissioner|chief|head|lawyer|attorney|expert|analyst|activist|doctor")
+                 "senator|ambassador|commissioner|chief|head|lawyer|attorney|expert|analyst|activist|doctor|member|lawmaker|"
+                 "legislator|congressman|congresswoman")
 _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
     "mr mrs ms dr rev gov sen rep gen prime vice deputy assistant general attorney reverend prof sir".split())
 # words that end the noun phrase after "which/what": a verb ("which official *did*") or a pronoun starting a
@@ -1258,7 +1259,7 @@ def opens_with_time_reference(text: str) -> bool:
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
 river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
-bills act treaty court""".split())
+bills act treaty court cartel cartels gang gangs""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
@@ -1323,6 +1324,9 @@ def wants_name(terms: "QuestionTerms") -> bool:
     return terms.naming or (terms.focus is not None and terms.focus in _ENTITY_NOUNS)
 
 
+_TOLD_BEFORE = re.compile(r"\b(?:told|according to|reported by|said to|speaking to|spoke to|interview with)\s+$")
+
+
 def gives_name(text: str, terms: "QuestionTerms") -> bool:
     """Does the sentence give a name the question does not, of the thing asked: "known as metering", "the
     Stanton Street Bridge" for "which bridge"? ("a government shelter" names none; "other locations along the
@@ -1339,6 +1343,8 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if m.start() == 0 and " " not in m.group():
             continue            # a sentence's first word
         run = [w for w in m.group().split() if w[0].isupper()]
+        if focus is not None and _TOLD_BEFORE.search(text[:m.start()]):
+            continue            # "which cartels": "have told Border Report" names who was told, not a cartel
         if focus is not None and focus not in _NAMED_WITH_NOUN and _modifies_noun(text, m.end()):
             continue            # "which cities": "the Southwest border" names a border, not a city
         stems_ = [stem(fold(ALIASES.get(fold(w), fold(w)).split()[0])) for w in run

@@ -566,3 +566,15 @@ def test_a_count_asked_of_a_date_must_be_dated_there():
     assert rejection(asked, flights, [flights, sentence(0)], index, idf) is None
     since = lx.question_terms("How many Venezuelans were deported on the Dec. 30 flight from Mexico?")
     assert rejection(since, flights, [flights, sentence(0)], index, idf) is not None
+
+
+def test_which_cartels_and_which_members_want_them_named():
+    cartels = lx.question_terms("Which cartels are the Mexicans arriving in Juarez fleeing from?")
+    assert lx.wants_name(cartels)
+    assert not lx.gives_name("Many people who arrived in Juarez have told Border Report they are fleeing drug "
+                             "violence.", cartels)
+    assert lx.gives_name("They are fleeing the Sinaloa Cartel.", cartels)
+    members = lx.question_terms("Which members of Congress proposed the tighter asylum limits?")
+    assert members.role == "member"
+    text = "Democrats are considering tighter limits on asylum."
+    assert not lx.fills_role(members.role, text, stems(text))
