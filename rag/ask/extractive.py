@@ -12,7 +12,7 @@ from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, intr
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
-MIN_FIGURE_COVERAGE = 0.3  # a figure's own sentence must speak of what is asked about the things named
+MIN_FIGURE_COVERAGE = 0.3  # a figure's or a date's own sentence must speak of what is asked about the things named
 RARE_NAME_IDF = 3.0         # names in fewer than ~1 in 20 of the corpus's sentences
 
 
@@ -135,8 +135,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         missing = [n for n in missing if not lx.covered(n, named)]
     if len(missing) > (1 if len(terms.names) >= 4 else 0):
         return "names missing nearby: " + ", ".join(missing)
-    if terms.kind == "count" and lexical_coverage(terms, own_stems(s, ctx), idf, names=False) < MIN_FIGURE_COVERAGE:
-        return "its figure is said of something else"  # "how many at the shelter": "half of the migrants in Juarez"
+    if terms.kind in ("count", "when") and lexical_coverage(terms, own_stems(s, ctx), idf,
+                                                          names=False) < MIN_FIGURE_COVERAGE:
+        return f"its {'figure' if terms.kind == 'count' else 'date'} is said of something else"  # "how many at the shelter": "half of the migrants in Juarez"
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
     if terms.kind == "count" and terms.unit != "#duration" and _figure_elsewhere(rare, s, ranked, index):

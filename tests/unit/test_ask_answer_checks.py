@@ -578,3 +578,17 @@ def test_which_cartels_and_which_members_want_them_named():
     assert members.role == "member"
     text = "Democrats are considering tighter limits on asylum."
     assert not lx.fills_role(members.role, text, stems(text))
+
+
+def test_a_date_must_be_said_of_what_is_asked_not_only_beside_it():
+    from rag.ask.extractive import rejection
+
+    text = ("Congress has been debating a border security and foreign aid package for weeks.\n"
+            "On Jan. 5, 2024, López Obrador called on the U.S. to approve a plan for Latin America.")
+    index, sentence = one_article(text)
+    idf = lx.Idf([s.text for s in lx.split_sentences(text)])
+    friday = sentence(1)
+    passed = lx.question_terms("On what date did Congress finally pass the border security and foreign aid package?")
+    assert rejection(passed, friday, [friday, sentence(0)], index, idf) == "its date is said of something else"
+    called = lx.question_terms("When did López Obrador call on the U.S. to approve a plan?")
+    assert rejection(called, friday, [friday, sentence(0)], index, idf) is None
