@@ -702,7 +702,7 @@ class QuestionTerms:
 _MONEY_NOUNS = "budget|salary|salaries|cost|price|wage|wages|income|revenue|value|fine|bail|ransom|fee|fees"
 _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b|"
-                       r"\bwhat (?:[a-z-]+ )?(?:rate|rating)\b|\b(?:approval|tariff|tax|unemployment) (?:rate|rating)\b|"
+                       r"\bwhat (?:[a-z-]+ )?(?:rates?|ratings?)\b|\b(?:approval|tariff|tax|unemployment) (?:rates?|ratings?)\b|"
                        r"\b(?:poll|polling) (?:numbers?|figures?|ratings?)\b"),
           ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,6}}?"
                      rf"(?:{_MONEY_NOUNS})\b|"
@@ -991,7 +991,8 @@ def question_role_of(question: str) -> str | None:
         return None
     known = names(question)
     for pattern in (rf"\b([a-z]+)['’]s (?:[a-z-]+ )?{role}\w*", rf"\b{role}\w* of (?:the )?([a-z]+)",
-                    rf"\bthe ([a-z]+) {role}\w*", rf"\b([a-z]+)s (?:[a-z-]+ )?{role}\w*"):   # "denvers mayor"
+                    rf"\bthe ([a-z]+) {role}\w*", rf"\b([a-z]+)s (?:[a-z-]+ )?{role}\w*",   # "denvers mayor"
+                    rf"\bthe [a-z]+ ([a-z]+) {role}\w*"):   # "the new york mayor"
         m = re.search(pattern, f)
         if m and (stem(m.group(1)) in known or m.group(1) in _LEARNED.proper) and m.group(1) not in _TITLE_PARTS:
             return stem(m.group(1))
@@ -1409,6 +1410,9 @@ def explicit_date(text: str, asked: "QuestionTerms | None" = None) -> bool:
     """A month, a year or a weekday written out (not "recently" or "late"), beyond the ``asked`` question's own
     ("on what exact date in May": "which ended in May" gives none)."""
     own_months = asked.months if asked is not None else frozenset()
+    if asked is not None and asked.specific:        # "on exactly what date": a day, not "in May" or "late 2023"
+        return bool(re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b", text,
+                              re.IGNORECASE) or any(fold(w) in WEEKDAYS for w in words(text)))
     own_years = {int(n) for n in asked.numbers if is_year(n)} if asked is not None else set()
     return bool(months(text) - own_months
                 or {int(y) for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)} - own_years

@@ -41,6 +41,7 @@ from rag.types import Answer, Citation, Scored, StreamEvent
 REFUSAL = "The articles in this collection do not say."
 CANDIDATE_PASSAGES = 16    # passages whose sentences compete as evidence
 MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
+MAX_YES_UNSAID = 1        # words of the claim (not names, not light words) the quotes may leave unsaid for a "Yes."
 MIN_YES_COVERAGE = 0.5     # a yes/no claim whose words the quotes hold at least this much (both counts) is confirmed
 TRUST_MODEL_REFUSAL = False  # the gate decides; a model's NO_ANSWER on a question the gate passed -> extractive
 _UNSET: Any = object()
@@ -331,6 +332,9 @@ class Answerer:
         if claim is None or len(run.parts) > 1:
             return False
         stems = frozenset().union(*(s.stems for s in chosen))
+        plain = [t for t in run.terms.said().content if t not in run.terms.names and t not in lx.LIGHT_WORDS]
+        if sum(not lx.term_covered(t, stems) for t in plain) > MAX_YES_UNSAID:
+            return False    # "did Rodriguez say Mexico would *raise* its *limit* of 35": "a maximum of 35" does not say
         return (lexical_coverage(run.terms, stems, self._get_idf()) >= MIN_YES_COVERAGE
                 and lexical_coverage(run.terms, stems, self._get_idf(), names=False) >= MIN_YES_COVERAGE
                 and lx.same_polarity(claim, chosen[0].text))

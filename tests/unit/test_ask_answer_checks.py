@@ -592,3 +592,13 @@ def test_a_date_must_be_said_of_what_is_asked_not_only_beside_it():
     assert rejection(passed, friday, [friday, sentence(0)], index, idf) == "its date is said of something else"
     called = lx.question_terms("When did López Obrador call on the U.S. to approve a plan?")
     assert rejection(called, friday, [friday, sentence(0)], index, idf) is None
+
+
+def test_exact_dates_approval_ratings_and_two_word_places():
+    exact = lx.question_terms("On exactly what date did Title 42 end?")
+    assert not lx.explicit_date("Migration began to grow after the lifting of Title 42, and by late 2023, ...", exact)
+    assert not lx.explicit_date("During that policy, which ended in May, Mexico took back migrants.", exact)
+    assert lx.explicit_date("Title 42 ended on May 11, 2023.", exact)
+    assert lx.question_unit("What are Biden's approval ratings on immigration?") == "#percent"
+    assert lx.question_role_of("What is the name of the New York mayor who said the city was near capacity?") == "york"
+

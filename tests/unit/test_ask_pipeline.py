@@ -190,6 +190,9 @@ def test_a_yes_no_question_whose_claim_the_quote_holds_is_answered_yes(fake_sett
     # not a yes/no question: no verdict added
     b = answerer.ask("Where will Remain in Mexico be expanded, according to CBP?")
     assert not b.answer.startswith("Yes")
+    # the quote holds the figure, not the claim: no "Yes." ("a maximum of 35 migrants per day" raises nothing)
+    c = answerer.ask("Did Santiago Rodriguez say Mexico would raise its limit of 35 returned migrants a day?")
+    assert not c.answer.startswith("Yes")
 
 
 def test_yes_no_claims_and_polarity():
