@@ -271,6 +271,7 @@ def _sentence_at(s: Sentence, j: int, para: int, span: lx.Span) -> Sentence:
 class Context:
     """A sentence with what it takes to read it: its paragraph ``window``, the sentence it leans on (``before``:
     "Since then, ...") and the one that introduces its speaker (``intro``: "Fischer said.")."""
+    sentence: Sentence
     window: list[Sentence]
     before: Sentence | None
     intro: Sentence | None
@@ -286,9 +287,14 @@ class Context:
         extra = [x.stems for x in (self.before, self.intro) if x is not None]
         return frozenset().union(*(w.stems for w in self.window), *extra)
 
+    @cached_property
+    def own_stems(self) -> frozenset[str]:
+        """Stems of the sentence and of the one it leans on, without the rest of its paragraph."""
+        return (self.sentence.stems | self.before.stems) if self.before is not None else self.sentence.stems
+
 
 def context(s: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> Context:
-    return Context(window(s, pool, index, max_chars), antecedent(s, index), introduction(s, index))
+    return Context(s, window(s, pool, index, max_chars), antecedent(s, index), introduction(s, index))
 
 
 def nearby_text(s: Sentence, index: SentenceIndex) -> str:

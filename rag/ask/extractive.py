@@ -135,24 +135,23 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         missing = [n for n in missing if not lx.covered(n, named)]
     if len(missing) > (1 if len(terms.names) >= 4 else 0):
         return "names missing nearby: " + ", ".join(missing)
-    if terms.kind in ("count", "when") and lexical_coverage(terms, own_stems(s, ctx), idf,
-                                                          names=False) < MIN_FIGURE_COVERAGE:
-        return f"its {'figure' if terms.kind == 'count' else 'date'} is said of something else"  # "how many at the shelter": "half of the migrants in Juarez"
+    # "how many at the shelter": "half of the migrants in Juarez", in the paragraph that mentions the shelter
+    if terms.kind in ("count", "when") and \
+            lexical_coverage(terms, ctx.own_stems, idf, names=False) < MIN_FIGURE_COVERAGE:
+        return f"its {'figure' if terms.kind == 'count' else 'date'} is said of something else"
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
-    if terms.kind == "count" and terms.unit != "#duration" and _figure_elsewhere(rare, s, ranked, index):
-        return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
-    if terms.kind == "count" and terms.months and not lx.supports_months(terms.months, _with_previous(s, ranked, index),
-                                                                          s.chunk.published):
-        return "its figure is of another time"  # "since Dec. 30": "11 flights in 2023", beside a sentence on Dec. 30
+    if terms.kind == "count":
+        prev = _previous(s, ranked, index)
+        beside = [s] + ([prev] if prev is not None else [])
+        if terms.unit != "#duration" and _figure_elsewhere(rare, beside):
+            return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
+        if terms.months and not lx.supports_months(terms.months, " ".join(x.text for x in beside),
+                                                   s.chunk.published):
+            return "its figure is of another time"  # "since Dec. 30": "11 flights in 2023", beside a Dec. 30 sentence
     if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
         return "covers too little of the question"
     return None
-
-
-def own_stems(s: Sentence, ctx) -> frozenset[str]:
-    """The stems of the sentence and of the one it leans on ("Since then, ..."), without the paragraph."""
-    return s.stems | ctx.before.stems if ctx.before is not None else s.stems
 
 
 def _rare_names(terms: lx.QuestionTerms, idf: lx.Idf) -> list[str]:
@@ -166,11 +165,10 @@ def _neighbours(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> tu
     return near.get(s.index - 1), near.get(s.index + 1)
 
 
-def _figure_elsewhere(rare: list[str], s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> bool:
+def _figure_elsewhere(rare: list[str], beside: list[Sentence]) -> bool:
     """Does a rare name the "how many" question counts within miss from the figure's sentence and the one
-    before it (the figure is about something else)?"""
-    prev = _previous(s, ranked, index)
-    stems = set(s.stems) | (prev.stems if prev is not None else set())
+    before it, ``beside`` (the figure is about something else)?"""
+    stems = frozenset().union(*(x.stems for x in beside))
     return any(not lx.covered(n, stems) for n in rare)
 
 
@@ -178,11 +176,6 @@ def _previous(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sent
     """The sentence before ``s`` in its paragraph, or the one it leans on ("Since then, ...") across a break."""
     prev, _ = _neighbours(s, ranked, index)
     return prev if prev is not None else antecedent(s, index)
-
-
-def _with_previous(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> str:
-    prev = _previous(s, ranked, index)
-    return (prev.text + " " if prev is not None else "") + s.text
 
 
 def _nearby_stems(s: Sentence, index: SentenceIndex) -> frozenset[str]:

@@ -499,7 +499,7 @@ def names(text: str) -> set[str]:
             if not w[0].isupper():
                 continue
             f = fold(w)
-            if f in STOPWORDS or f in QUESTION_WORDS or f in MONTHS or f in WEEKDAYS or f.rstrip(".") in MONTH_ABBR:
+            if f in STOPWORDS or f in QUESTION_WORDS or f in MONTHS or f in WEEKDAYS or f in MONTH_ABBR:
                 if not (w.isupper() and len(w) > 1):
                     continue
             if i == 0 and not (w.isupper() and len(w) > 1):
@@ -550,7 +550,7 @@ def months(text: str) -> set[int]:
         f = fold(w).rstrip(".")
         if f in MONTHS:
             out.add(MONTHS[f])
-        elif f in MONTH_ABBR and (w[:1].isupper() or f not in ("may", "mar")):     # "the late dec visit"
+        elif f in MONTH_ABBR and (w[:1].isupper() or f != "mar"):     # "the late dec visit", not "the mar"
             out.add(MONTH_ABBR[f])
     return out
 
@@ -1060,7 +1060,9 @@ def question_terms(question: str) -> QuestionTerms:
     q = strip_markers(question)
     folded = normalise_aliases(q)
     content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", q)))))
-    if asks_name(q) and question_role(fold(q)) is None:
+    naming = asks_name(q)
+    role = question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q)))      # not who is cited
+    if naming and role is None:
         # "what's the other name for MPP": a name given answers, the word "name" need not (the name of a person
         # asked by role, "the name of the official who said ...", still needs the rest of the question)
         content = tuple(t for t in content if t != "name") or content
@@ -1069,9 +1071,9 @@ def question_terms(question: str) -> QuestionTerms:
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
                          speaker_words=question_speaker_words(q),
-                         attribution=question_attribution(q), naming=asks_name(q),
+                         attribution=question_attribution(q), naming=naming,
                          counted=counted_noun(q), outcome=asks_outcome(q),
-                         role=question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q))),  # not who is cited
+                         role=role,
                          exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day|month|year)\b",
                                                    fold(q))),
                          role_of=question_role_of(q), total=bool(_TOTAL.search(fold(q)) and not _RATE.search(q)),
@@ -1214,7 +1216,7 @@ def _speaks_in(speaker: set[str], context: str, span: int = 4) -> bool:
 
 
 _PRONOUNS = frozenset("they he she we i it".split())
-_ADVERBS = frozenset("also later then previously earlier have has had had".split())
+_ADVERBS = frozenset("also later then previously earlier have has had".split())
 
 
 def _pronoun_before(toks: list[str], i: int) -> bool:
