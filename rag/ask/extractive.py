@@ -121,6 +121,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no month named"     # "in which month of 2021": "in 2021" does not say
     if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):
         return "about someone else's"   # "during the Trump administration": "under the Biden administration"
+    if terms.borders and lx.other_border(terms.borders, s.text):
+        return "about another border"   # "its northern border with the US": "its border with Guatemala"
     if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)
                                                          or lx.people_noun(terms.counted, stems)):
         return "does not count what is asked"  # "how many fentanyl seizures": a count of migrants does not answer

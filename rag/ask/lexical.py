@@ -168,6 +168,7 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
     (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
+    (r"sit[- ]?downs?\b|sat down", "meeting"),
     (r"step(?:s|ped|ping)? in", "intervene"),
     (r"per day|a day|each day|every day", "daily"),
     (r"right away|at once|straight away|without delay", "immediately"),
@@ -216,6 +217,7 @@ curb curbed curbing rein reined restrain restrained rein-in
 official officials officer officers
 senior high-ranking top-ranking top-level high-level
 immediately immediate instantly
+troop troops soldier soldiers
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
@@ -238,7 +240,7 @@ LIGHT_WEIGHT = 0.35
 # *nationalities*"): a passage covers them by holding such a thing ($20 billion, Wednesday, Nicaraguan),
 # not by repeating the word. ``evidence_stems`` adds the matching ``#kind`` tokens to a passage's stems.
 ANSWER_KIND_WORDS = {stem(w): kind for kind, ws in {
-    "#money": "money cost costs funding fund funds paid pay spend spent dollars",
+    "#money": "money cash cost costs funding fund funds paid pay spend spent dollars",
     "#date": "day date week month year time",
     "#duration": "long duration hours minutes",
     "#age": "old age",
@@ -449,7 +451,7 @@ def supports_numbers(wanted: Iterable[float], text: str, published: str | None =
     return True
 
 
-_RELATIVE_YEAR = {r"\bthis year\b|\bso far this year\b|\bearlier this year\b": 0,
+_RELATIVE_YEAR = {r"\bthis year\b|\bso far this year\b|\bearlier this year\b|\bthis (?:month|week)\b": 0,
                   r"\blast year\b|\ba year ago\b|\bthe previous year\b": -1, r"\bnext year\b": 1}
 
 
@@ -469,6 +471,10 @@ def supports_months(wanted: Iterable[int], text: str, published: str | None = No
     """Every month of ``wanted`` is named in ``text``, or implied by the article date when the text names none."""
     have = months(text)
     m = re.match(r"^\d{4}-(\d{2})", published or "")
+    if m:       # "This month, 10,000 migrants were apprehended daily", in a December article: December
+        now = int(m.group(1))
+        have |= {now for _ in re.finditer(r"\bthis month\b", text, re.IGNORECASE)}
+        have |= {(now - 2) % 12 + 1 for _ in re.finditer(r"\blast month\b", text, re.IGNORECASE)}
     for month in wanted:
         if month in have or (not have and m and int(m.group(1)) == month):
             continue
@@ -509,12 +515,74 @@ def names(text: str) -> set[str]:
             f = re.sub(r"['’]s$", "", f)          # "AMLO's"
             alias = ALIASES.get(f, f)
             out.update(stem(a) for a in alias.split())
-    # names typed in lower case ("who is amy fischer"): words the articles only ever write capitalised
+    # names typed in lower case ("who is amy fischer"): words the articles only ever write capitalised, and
+    # places the articles may never mention ("how many live in canada", "at laredo or brownsville")
     for w in words(text):
         f = re.sub(r"['’]s$", "", fold(w))          # "denver's"
-        if not w[0].isupper() and f in _LEARNED.proper:
+        if not w[0].isupper() and (f in _LEARNED.proper or (f in PLACE_NAMES and not _LEARNED.mentions(f))):
             out.update(stem(a) for a in ALIASES.get(f, f).split())
+    folded = fold(text)
+    out.update(stem(w) for phrase in _PLACE_PHRASES.findall(folded) for w in phrase.split()
+               if len(w) > 2 and w not in STOPWORDS and not _LEARNED.mentions(w))  # "el paso": the articles know it
     return out
+
+
+# Places a question may name in lower case that the articles never mention, not even as "Canadian" (countries,
+# U.S. states, and large cities of North and Central America): the question then asks of somewhere else
+# ("at laredo or brownsville"); words that are also common English words are left out
+PLACE_NAMES = frozenset("""
+afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan bahamas bahrain
+bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana brazil brunei bulgaria burundi
+cambodia cameroon canada colombia congo croatia cuba cyprus czechia denmark djibouti dominica ecuador egypt
+eritrea estonia eswatini ethiopia fiji finland france gabon gambia germany ghana greece grenada guatemala
+guyana haiti honduras hungary iceland india indonesia iran iraq ireland israel italy jamaica japan kazakhstan
+kenya kiribati kosovo kuwait kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania
+luxembourg madagascar malawi malaysia maldives mali malta mauritania mauritius mexico micronesia moldova monaco
+mongolia montenegro morocco mozambique myanmar namibia nauru nepal netherlands nicaragua niger nigeria norway
+oman pakistan palau palestine panama paraguay peru philippines poland portugal qatar romania russia rwanda
+samoa senegal serbia seychelles singapore slovakia slovenia somalia spain sudan suriname sweden switzerland
+syria taiwan tajikistan tanzania thailand togo tonga tunisia turkmenistan tuvalu uganda ukraine uruguay
+uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe china england scotland wales britain
+alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois indiana
+iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana
+nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington wisconsin
+wyoming chihuahua sonora coahuila tamaulipas oaxaca chiapas yucatan tabasco veracruz jalisco michoacan guerrero
+chicago houston phoenix philadelphia dallas austin denver seattle boston detroit nashville memphis baltimore
+milwaukee albuquerque tucson fresno sacramento atlanta miami omaha oakland minneapolis tulsa cleveland
+pittsburgh cincinnati orlando tampa laredo brownsville mcallen nogales yuma calexico tijuana mexicali juarez
+reynosa matamoros monterrey guadalajara puebla tapachula acapulco cancun chihuahua hermosillo
+""".split())
+_PLACE_PHRASES = re.compile(r"\b(?:new york|new jersey|new mexico|north carolina|south carolina|north dakota|"
+                            r"south dakota|west virginia|rhode island|new hampshire|el paso|san diego|san antonio|"
+                            r"los angeles|las vegas|san francisco|san jose|fort worth|del rio|eagle pass|"
+                            r"ciudad juarez|mexico city|nuevo laredo|piedras negras|guatemala city|el salvador|"
+                            r"costa rica|dominican republic|puerto rico|south africa|south korea|north korea|"
+                            r"new zealand|saudi arabia|united kingdom|sri lanka|sierra leone)\b")
+
+
+def border_partners(text: str) -> frozenset[str]:
+    """Whose border ``text`` speaks of: "its border with Guatemala" -> {guatemala}, "the US-Mexico border" ->
+    {us, mexico}; directions ("the southern border") name no one."""
+    f = normalise_aliases(text)
+    known = names(text)
+    out: set[str] = set()
+    for m in re.finditer(r"\bborders? (?:with|between) (?:the )?([a-z]+)(?:(?: and|,) (?:the )?([a-z]+))?", f):
+        out.update(stem(g) for g in m.groups() if g)
+    for m in re.finditer(r"\b([a-z]+)(?: ?[-/ ] ?([a-z]+))? borders?\b", f):
+        out.update(stem(g) for g in m.groups() if g and stem(g) in known)
+    return frozenset(t for t in out if t not in _DIRECTIONS and (t == "us" or t not in STOPWORDS))
+
+
+_DIRECTIONS = frozenset(stem(w) for w in """north south east west northern southern eastern western southwest
+southwestern northeast northwest southeast""".split())
+
+
+def other_border(asked: Iterable[str], sentence: str) -> bool:
+    """Does the sentence speak of a border between others than the question names ("its northern border with
+    the US" / "its border with Guatemala")?"""
+    asked = set(asked)
+    said = border_partners(sentence)
+    return bool(asked and said and not any(covered(a, said) for a in asked))
 
 
 _PERSON = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr|Rev|Gov|Sen|Rep|Gen)\.\s+)?[A-Z][a-z\u00C0-\u024F'’-]+"
@@ -584,6 +652,11 @@ class _Learned:
     pattern: re.Pattern | None = None
     pattern_ci: re.Pattern | None = None
     proper: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()     # every folded word of the articles
+
+    def mentions(self, place: str) -> bool:
+        """Do the articles name the place in some form ("Canadian" for canada)?"""
+        return any(stems_match(place, w) for w in self.words if w[:3] == place[:3])
 
 
 _LEARNED = _Learned()
@@ -615,6 +688,7 @@ def learn_corpus(texts: Iterable[str]) -> None:
     acronyms_used: set[str] = set()
     cap: dict[str, int] = {}
     low: dict[str, int] = {}
+    seen: set[str] = set()
     for text in texts:
         acronyms_used.update(_ACRO.findall(text))
         for sent in split_sentences(text):
@@ -623,6 +697,7 @@ def learn_corpus(texts: Iterable[str]) -> None:
                 if not w[0].isalpha():
                     continue
                 f = fold(w)
+                seen.add(f)
                 if w[0].isupper():
                     if i > 0:
                         cap[f] = cap.get(f, 0) + 1
@@ -649,6 +724,7 @@ def learn_corpus(texts: Iterable[str]) -> None:
             if acronym in acronyms_used and nickname not in ALIASES and len(nickname.split()) <= 6:
                 spelled.setdefault(nickname, acronym.lower())
     _LEARNED.acronyms = spelled
+    _LEARNED.words = frozenset(seen)
     _LEARNED.pattern = (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(spelled, key=len, reverse=True))
                                    + r")\b") if spelled else None)
     _LEARNED.pattern_ci = re.compile(_LEARNED.pattern.pattern, re.IGNORECASE) if _LEARNED.pattern else None
@@ -681,6 +757,7 @@ class QuestionTerms:
     exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
     role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
     qualifiers: frozenset[tuple[str, str]] = frozenset()   # "the *Trump* administration": (trump, administr)
+    borders: frozenset[str] = frozenset()   # whose border: "its northern border with the US" -> {us}
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
@@ -721,7 +798,7 @@ _SAY = re.compile(r"\bwhat (?:warning|message|comment|remark|statement|response|
                   r"\bwhat (?:did|does|do|has|have|had) (?!(?:an?|one|some|this|that|another|other|many|most|"
                   r"several|two|three)\b)(.{2,60}?) (?:say|said|tell|told|think|argue|warn|claim|predict|mean|describe|"
                   r"write|add)\b|^\W*(?:did|does|has|had) (?!(?:an?|one|some|any|anyone|anybody|the articles?)\b)(.{2,60}?) "
-                  r"(?:say|tell|claim|warn|predict|announce|state)\b(?! (?:how|what|why|when|where|whether|if|who|which|"
+                  r"(?:say|tell|claim|warn|predict|announce|state|respond|reply|react)\b(?! (?:how|what|why|when|where|whether|if|who|which|"
                   r"anything)\b)|\bhow did (.{2,60}?) (?:describe|respond|react|"
                   r"characteri[sz]e|explain)\b")
 
@@ -1066,6 +1143,8 @@ def question_terms(question: str) -> QuestionTerms:
         # "what's the other name for MPP": a name given answers, the word "name" need not (the name of a person
         # asked by role, "the name of the official who said ...", still needs the rest of the question)
         content = tuple(t for t in content if t != "name") or content
+    if re.search(r"\bhow often\b", fold(q)):
+        content = tuple(t for t in content if t != "often") or content     # the form of the question, as "how many"
     days = frozenset(w for w in (fold(x) for x in words(q)) if w in WEEKDAYS)
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
@@ -1082,7 +1161,8 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_known=bool(_ASKS_IF_KNOWN.search(fold(q))),
                          specific=bool(re.search(r"\b(?:specific|exact|exactly|particular|precisely|names of|list)\b",
                                                  fold(q))),
-                         compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q))
+                         compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q),
+                         borders=border_partners(q))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"
@@ -1166,6 +1246,8 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
     speaker = set(speaker)
     if not speaker:
         return True
+    if _responds_in(speaker, sentence):
+        return True     # "did the López Obrador administration comment": "... did not respond to a request for comment"
     own = names(sentence) - _modifier_names(sentence)
     if _SPEECH.search(sentence) and own:
         if speaker & own:
@@ -1215,6 +1297,19 @@ def _speaks_in(speaker: set[str], context: str, span: int = 4) -> bool:
     return False
 
 
+_RESPONSE = re.compile(r"(?:respond|responded|responds|replied|replies|reply|commented|comments|reacted|reacts|"
+                       r"declined|refused)")
+
+
+def _responds_in(speaker: set[str], sentence: str, span: int = 6) -> bool:
+    """Is the person the subject of a response, or of its refusal ("The López Obrador administration did not
+    respond", "Biden's office declined to comment")?"""
+    toks = words(normalise_aliases(sentence))
+    stems_ = [stem(w) for w in toks]
+    return any(_RESPONSE.fullmatch(w) and all(_same_name(n, stems_[max(0, i - span):i]) for n in speaker)
+               for i, w in enumerate(toks))
+
+
 _PRONOUNS = frozenset("they he she we i it".split())
 _ADVERBS = frozenset("also later then previously earlier have has had".split())
 
@@ -1262,7 +1357,14 @@ def opens_with_time_reference(text: str) -> bool:
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
 river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
-bills act treaty court cartel cartels gang gangs""".split())
+bills act treaty court cartel cartels gang gangs""".split()) | frozenset(stem(w) for w in """building buildings
+hotel hotels palace embassy consulate hospital prison jail stadium hall church school venue facility facilities
+camp camps""".split())
+# "which building": a name that ends in a building's kind ("the National Palace", "the Camino Real Hotel")
+_FACILITIES = frozenset(stem(w) for w in """building buildings hotel hotels palace embassy consulate hospital prison
+jail stadium hall church school venue facility facilities camp camps""".split())
+_FACILITY_HEADS = _FACILITIES | frozenset(stem(w) for w in """house tower plaza center centre office station shelter
+cathedral residence mansion""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
@@ -1360,6 +1462,8 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
             continue            # "which agency": "the Stanton Street Bridge" is no agency
         if focus in _PLACES and (any(fold(w) in _ORG_WORDS for w in run) or any(w.isupper() and len(w) > 1 for w in run)):
             continue            # "which cities": "CBP said" names an agency, not a city
+        if focus in _FACILITIES and stem(fold(run[-1])) not in _FACILITY_HEADS:
+            continue            # "which building": "Mexico City" is a city
         if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_):
             return True         # a name; for "which bridge", one of a bridge ("the Stanton Street Bridge")
     return False
