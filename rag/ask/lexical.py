@@ -455,6 +455,26 @@ _RELATIVE_YEAR = {r"\bthis year\b|\bso far this year\b|\bearlier this year\b|\bt
                   r"\blast year\b|\ba year ago\b|\bthe previous year\b": -1, r"\bnext year\b": 1}
 
 
+def asks_present(question: str) -> bool:
+    """Does the question ask how things stand now ("how much does Mexico spend each year", "is Mexico asking"),
+    naming no year and no past ("did", "was")?"""
+    q = _us(fold(question))
+    return (bool(re.search(r"\b(?:does|do|is|are)\b", q)) and not re.search(r"\b(?:did|was|were|had|used to)\b", q)
+            and not any(is_year(n) for n in hard_numbers(question)))
+
+
+def has_year(text: str) -> bool:
+    return any(is_year(n) for n in hard_numbers(text))
+
+
+def dated_years_before(sentence: str, published: str | None) -> bool:
+    """Does the sentence date itself to a year well before the article ("In 2018, it reportedly wanted to pay
+    ..." in a 2024 article), naming no later one?"""
+    m = re.match(r"^(\d{4})", published or "")
+    years = [int(n) for n in hard_numbers(sentence) if is_year(n)]
+    return bool(m and years) and max(years) < int(m.group(1)) - 1
+
+
 def dated_otherwise(wanted: Iterable[float], sentence: str, published: str | None) -> bool:
     """Does the sentence date itself, relative to the article ("This year, ...", "Early last year, ..."), to a
     year other than the one asked, while naming none? (A May 2024 article's "this year" is not 2023.)"""
@@ -558,6 +578,14 @@ _PLACE_PHRASES = re.compile(r"\b(?:new york|new jersey|new mexico|north carolina
                             r"ciudad juarez|mexico city|nuevo laredo|piedras negras|guatemala city|el salvador|"
                             r"costa rica|dominican republic|puerto rico|south africa|south korea|north korea|"
                             r"new zealand|saudi arabia|united kingdom|sri lanka|sierra leone)\b")
+
+
+def is_place(run: list[str]) -> bool:
+    """Is the capitalised run a place: one of ``PLACE_NAMES`` ("Juarez", "El Paso") or a city so called
+    ("Chihuahua City")?"""
+    folded = fold(" ".join(run))
+    return (any(fold(w) in PLACE_NAMES for w in run) or bool(_PLACE_PHRASES.search(folded))
+            or fold(run[-1]) in ("city", "county"))
 
 
 def border_partners(text: str) -> frozenset[str]:
@@ -758,6 +786,8 @@ class QuestionTerms:
     role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
     qualifiers: frozenset[tuple[str, str]] = frozenset()   # "the *Trump* administration": (trump, administr)
     borders: frozenset[str] = frozenset()   # whose border: "its northern border with the US" -> {us}
+    present: bool = False            # "how much does Mexico spend": now, not in 2018
+    describes: bool = False          # "what kind of country": a description, not a name, answers
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
@@ -1162,7 +1192,8 @@ def question_terms(question: str) -> QuestionTerms:
                          specific=bool(re.search(r"\b(?:specific|exact|exactly|particular|precisely|names of|list)\b",
                                                  fold(q))),
                          compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q),
-                         borders=border_partners(q))
+                         borders=border_partners(q), present=asks_present(q),
+                         describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"
@@ -1426,7 +1457,7 @@ def _title_case(question: str) -> str:
 
 def wants_name(terms: "QuestionTerms") -> bool:
     """Does the question ask for something named: "what is the name of ...", "which cities ...", "which bridge"?"""
-    return terms.naming or (terms.focus is not None and terms.focus in _ENTITY_NOUNS)
+    return terms.naming or (terms.focus is not None and terms.focus in _ENTITY_NOUNS and not terms.describes)
 
 
 _TOLD_BEFORE = re.compile(r"\b(?:told|according to|reported by|said to|speaking to|spoke to|interview with)\s+$")
@@ -1455,13 +1486,16 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         stems_ = [stem(fold(ALIASES.get(fold(w), fold(w)).split()[0])) for w in run
                   if fold(w) not in STOPWORDS and fold(w) not in MONTHS and fold(w) not in WEEKDAYS]
         new = [t for t in stems_ if t != "us" and not covered(t, asked)]
+        if focus in _PLACES and len(run) > 1 and covered(focus, stems_) and is_place(run):
+            new = new or stems_     # "in which city": "Mexico City", though the question says "Mexican"
         if not new:
             continue
         if focus in _ORGANISATIONS and not (any(fold(w) in _ORG_WORDS for w in run)
                                              or any(w.isupper() and len(w) > 1 for w in run)):
             continue            # "which agency": "the Stanton Street Bridge" is no agency
-        if focus in _PLACES and (any(fold(w) in _ORG_WORDS for w in run) or any(w.isupper() and len(w) > 1 for w in run)):
-            continue            # "which cities": "CBP said" names an agency, not a city
+        if focus in _PLACES and (any(fold(w) in _ORG_WORDS for w in run) or any(w.isupper() and len(w) > 1 for w in run)
+                                 or not is_place(run)):
+            continue            # "which cities": "CBP said" names an agency, "Biden" a person, not a city
         if focus in _FACILITIES and stem(fold(run[-1])) not in _FACILITY_HEADS:
             continue            # "which building": "Mexico City" is a city
         if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_):

@@ -255,13 +255,14 @@ def test_entrants_are_people():
     assert lx.people_noun(lx.stem("entrants"), stems("nearly 50,000 immigrants who entered illegally"))
 
 
-def one_article(text: str):
-    """A sentence index over one article ``text`` (no embeddings) and a function giving its i-th sentence."""
+def one_article(text: str, published: str | None = None):
+    """A sentence index over one article ``text`` (no embeddings, published on ``published``) and a function
+    giving its i-th sentence."""
     from rag.ask.evidence import Sentence, SentenceIndex
     from rag.types import Article, Chunk
 
     index = SentenceIndex(None, lambda doc_id: Article(doc_id="a", text=text))
-    chunk = Chunk(chunk_id="c", doc_id="a", text=text, start=0, end=len(text))
+    chunk = Chunk(chunk_id="c", doc_id="a", text=text, start=0, end=len(text), published=published)
     spans = index.article_sentences("a")
 
     def sentence(i: int) -> Sentence:
@@ -562,12 +563,12 @@ def test_exact_dates_approval_ratings_and_two_word_places():
     assert lx.question_role_of("What is the name of the New York mayor who said the city was near capacity?") == "york"
 
 
-def rejections(text: str):
+def rejections(text: str, published: str | None = None):
     """``why(question, i, *others)``: the check the i-th sentence of one article ``text`` fails for the
     question, with sentences ``others`` ranked after it (None when it answers)."""
     from rag.ask.extractive import rejection
 
-    index, sentence = one_article(text)
+    index, sentence = one_article(text, published)
     idf = lx.Idf([s.text for s in lx.split_sentences(text)])
 
     def why(question: str, i: int, *others: int) -> str | None:
@@ -661,3 +662,30 @@ def test_more_everyday_paraphrases(question, sentence):
 
 def test_how_often_is_the_form_of_the_question():
     assert "often" not in lx.question_terms("How often did Mexico take migrants back each year?").content
+
+
+def test_which_cities_wants_a_place_named():
+    terms = lx.question_terms("Which other border cities will MPP be expanded to after El Paso?")
+    assert not lx.gives_name("EL PASO, Texas (Border Report) – The U.S. today returned the largest group since the "
+                             "Biden administration restarted MPP.", terms)      # Biden is no city
+    assert lx.gives_name("MPP will be expanded to Laredo and Brownsville next week.", terms)
+    met = lx.question_terms("In which city did the Biden officials meet the Mexican president?")
+    assert lx.gives_name("Blinken met the Mexican president in Mexico City on Wednesday.", met)
+    assert not lx.wants_name(lx.question_terms("What kind of country does Mexico consider itself?"))
+
+
+def test_a_figure_asked_of_now_is_not_one_from_years_before():
+    assert lx.asks_present("How much does it cost Mexico to interdict migrants each year?")
+    assert lx.asks_present("How much money is Mexico asking the U.S. for?")
+    assert not lx.asks_present("How much did the U.S. want to pay Mexico in 2018?")
+    assert not lx.asks_present("How much did the Trump administration want to pay Mexico?")
+    assert lx.dated_years_before("In 2018, it reportedly wanted to pay Mexico $20 million.", "2024-01")
+    assert not lx.dated_years_before("In 2023, there were 11 flights.", "2024-01")
+    assert not lx.dated_years_before("Mexico deployed 6,000 troops.", "2024-01")
+    why = rejections("In 2008, the Merida Initiative was launched to reduce violence. Congress approved $1.5 billion for "
+                     "the initiative over two years.\nIn 2018, it reportedly wanted to pay Mexico $20 million to "
+                     "help deport migrants.", published="2024-01")
+    assert why("How much money does Mexico want from the US to police its borders?", 2) == \
+        "its figure is from years before"
+    assert why("How much does the Merida Initiative cost each year?", 1, 0) == "its figure is from years before"
+    assert why("How much did Congress approve for the Merida Initiative?", 1, 0) is None
