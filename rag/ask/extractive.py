@@ -149,6 +149,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         dated = s if lx.has_year(s.text) or prev is None else prev
         if terms.present and lx.dated_years_before(dated.text, s.chunk.published):
             return "its figure is from years before"    # "how much does Mexico spend": "In 2018, ... $20 million"
+        if terms.agent and lx.other_origin(terms.agent, s.text):
+            return "its figure is another country's"    # "flights Mexico ran": "flights from the U.S."
         if terms.unit != "#duration" and _figure_elsewhere(rare, beside):
             return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
         if terms.months and not lx.supports_months(terms.months, " ".join(x.text for x in beside),

@@ -588,6 +588,23 @@ def is_place(run: list[str]) -> bool:
             or fold(run[-1]) in ("city", "county"))
 
 
+_AGENT = re.compile(r"\b(?:did|has|have|does|do|will|would)\s+(?:the\s+)?([a-z]+)\s+(?:itself\s+|alone\s+)?[a-z]+")
+
+
+def question_agent(question: str) -> str | None:
+    """The country a "how many ... did X do" question asks to have done it: "how many flights has *Mexico* sent"."""
+    m = _AGENT.search(normalise_aliases(question))
+    return m.group(1) if m and (m.group(1) in PLACE_NAMES or m.group(1) == "us") else None
+
+
+def other_origin(agent: str, sentence: str) -> bool:
+    """Does the sentence say the thing came from another country ("flights from the U.S. to Venezuela", asked
+    of flights Mexico ran), never naming the one asked?"""
+    f = normalise_aliases(sentence)
+    origins = {m.group(1) for m in re.finditer(r"\bfrom (?:the )?([a-z]+)", f)} & (PLACE_NAMES | {"us"})
+    return bool(origins) and agent not in origins and not covered(stem(agent), content_stems(f))
+
+
 def border_partners(text: str) -> frozenset[str]:
     """Whose border ``text`` speaks of: "its border with Guatemala" -> {guatemala}, "the US-Mexico border" ->
     {us, mexico}; directions ("the southern border") name no one."""
@@ -787,6 +804,7 @@ class QuestionTerms:
     qualifiers: frozenset[tuple[str, str]] = frozenset()   # "the *Trump* administration": (trump, administr)
     borders: frozenset[str] = frozenset()   # whose border: "its northern border with the US" -> {us}
     present: bool = False            # "how much does Mexico spend": now, not in 2018
+    agent: str | None = None         # the country asked to have done it: "how many flights has *Mexico* sent"
     describes: bool = False          # "what kind of country": a description, not a name, answers
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
@@ -1192,7 +1210,7 @@ def question_terms(question: str) -> QuestionTerms:
                          specific=bool(re.search(r"\b(?:specific|exact|exactly|particular|precisely|names of|list)\b",
                                                  fold(q))),
                          compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q),
-                         borders=border_partners(q), present=asks_present(q),
+                         borders=border_partners(q), present=asks_present(q), agent=question_agent(q),
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)))
 
 

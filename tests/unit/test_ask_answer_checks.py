@@ -689,3 +689,14 @@ def test_a_figure_asked_of_now_is_not_one_from_years_before():
         "its figure is from years before"
     assert why("How much does the Merida Initiative cost each year?", 1, 0) == "its figure is from years before"
     assert why("How much did Congress approve for the Merida Initiative?", 1, 0) is None
+
+
+def test_a_figure_from_another_country_does_not_count_what_one_did():
+    assert lx.question_agent("How many deportation flights has Mexico sent to Venezuela?") == "mexico"
+    assert lx.question_agent("how many people did the US hand back to mexico on friday") == "us"
+    assert lx.question_agent("How many flights were there in 2023?") is None
+    why = rejections("According to ICE flight data, 11 deportation flights were sent from the U.S. to Venezuela "
+                     "in 2023.")
+    assert why("How many deportation flights did Mexico send to Venezuela in 2023?", 0) == \
+        "its figure is another country's"
+    assert why("How many deportation flights did the U.S. send to Venezuela in 2023?", 0) is None
