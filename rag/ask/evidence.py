@@ -148,7 +148,9 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
             # a person the question does not name ("President Joe Biden" is no answer when it asks about Biden)
             if not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked):
                 return True
-        return False
+        # "who said ...": the speaker as the article gives them ("..., Fischer said", "a senior official told")
+        return terms is not None and terms.asks_speaker and any(
+            not lx.covered(lx.stem(lx.fold(who.split()[-1])), asked) for who in lx.quoted_speakers(text))
     return True
 
 

@@ -640,6 +640,20 @@ association network center centre fund bank government police security protocols
 """.split())
 
 
+_ASKS_SPEAKER = re.compile(r"^\W*who (?:said|says|told|tells|accused|warned|argued|claimed|stated|wrote|described|"
+                           r"called|complained|criticized|criticised)\b")
+# who a sentence quotes: "..., Fischer said.", "said Amy Fischer", "a senior Biden administration official told"
+_SPEAKER_OF = re.compile(r"[”\"’],?\s+((?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+)\s+(?:said|says|added|told|wrote)\b|"
+                         r"\b(?:said|says|added)\s+((?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+)|"
+                         r"\b((?:an?|the|one)\s+(?:[\w.-]+\s+){0,4}?(?:official|officials|spokes(?:man|woman|person)|"
+                         r"adviser|advisor|aide|officer|diplomat|source)s?)\s+(?:said|says|told|tells|added)\b")
+
+
+def quoted_speakers(text: str) -> list[str]:
+    """Who the sentence says spoke, as it names them: "Fischer", "a senior Biden administration official"."""
+    return [next(g for g in m.groups() if g) for m in _SPEAKER_OF.finditer(strip_markers(text))]
+
+
 def person_like_names(text: str) -> list[str]:
     """Runs of two or more capitalised words ("Santiago Rodriguez", "Rev. Javier Calvillo", "Greg Abbott"),
     not those of organisations ("Customs and Border Protection", "Border Report")."""
@@ -806,6 +820,7 @@ class QuestionTerms:
     present: bool = False            # "how much does Mexico spend": now, not in 2018
     agent: str | None = None         # the country asked to have done it: "how many flights has *Mexico* sent"
     describes: bool = False          # "what kind of country": a description, not a name, answers
+    asks_speaker: bool = False       # "who said ...": whoever the article says said it answers, named or not
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
@@ -847,7 +862,8 @@ _SAY = re.compile(r"\bwhat (?:warning|message|comment|remark|statement|response|
                   r"several|two|three)\b)(.{2,60}?) (?:say|said|tell|told|think|argue|warn|claim|predict|mean|describe|"
                   r"write|add)\b|^\W*(?:did|does|has|had) (?!(?:an?|one|some|any|anyone|anybody|the articles?)\b)(.{2,60}?) "
                   r"(?:say|tell|claim|warn|predict|announce|state|respond|reply|react)\b(?! (?:how|what|why|when|where|whether|if|who|which|"
-                  r"anything)\b)|\bhow did (.{2,60}?) (?:describe|respond|react|"
+                  r"anything)\b)|^\W*did (.{2,60}?) (?:make|issue|give|release) (?:any |a |an )?(?:public |official )?"
+                  r"(?:statement|comment|remarks?)\b|\bhow did (.{2,60}?) (?:describe|respond|react|"
                   r"characteri[sz]e|explain)\b")
 
 
@@ -868,7 +884,7 @@ _COUNT_STOP = frozenset("did do does were was are is have has had will would cou
 
 def lasting_noun(question: str) -> str | None:
     """What a "how long did the *call* last" question asks the length of (its stem)."""
-    m = re.search(r"\bhow long (?:did|does|will|would|was|is) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,2}?([a-z]+)"
+    m = re.search(r"\bhow long (?:did|does|will|would|was|is) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,5}?([a-z]+)"
                   r"(?: with [^?]{1,60})? (?:last|take|run|go on)\b", fold(question))
     return stem(m.group(1)) if m and m.group(1) not in STOPWORDS else None
 
@@ -1211,7 +1227,8 @@ def question_terms(question: str) -> QuestionTerms:
                                                  fold(q))),
                          compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q),
                          borders=border_partners(q), present=asks_present(q), agent=question_agent(q),
-                         describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)))
+                         describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
+                         asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"

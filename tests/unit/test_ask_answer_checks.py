@@ -700,3 +700,20 @@ def test_a_figure_from_another_country_does_not_count_what_one_did():
     assert why("How many deportation flights did Mexico send to Venezuela in 2023?", 0) == \
         "its figure is another country's"
     assert why("How many deportation flights did the U.S. send to Venezuela in 2023?", 0) is None
+
+
+def test_who_said_it_is_answered_by_whoever_the_article_says_spoke():
+    assert lx.quoted_speakers("“They are doing the dirty work of the U.S.,” Fischer said.") == ["Fischer"]
+    assert lx.quoted_speakers("a senior Biden administration official told NBC News that AMLO “has a very "
+                              "ambitious agenda.”") == ["a senior Biden administration official"]
+    who = lx.question_terms("Who said Mexico is 'doing the dirty work of the U.S.'?")
+    assert kind_fit("who", "“They are doing the dirty work of the U.S.,” Fischer said.", who)
+    assert not kind_fit("who", "They are doing the dirty work of the U.S., the report said.", who)
+    # a quote attributed by surname answers "who said", not "who is the director"
+    assert not kind_fit("who", "“They are doing the dirty work,” Fischer said.",
+                        lx.question_terms("Who is the director of the shelter?"))
+
+
+def test_long_descriptions_of_what_lasted_and_statements_asked_of_someone():
+    assert lx.question_terms("how long did biden's end of december phone call with amlo last").lasting == "call"
+    assert lx.question_speaker("Did Mayorkas make any public statement after the meeting?") == {"mayorka"}
