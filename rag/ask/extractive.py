@@ -138,9 +138,10 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if len(missing) > (1 if len(terms.names) >= 4 else 0):
         return "names missing nearby: " + ", ".join(missing)
     # "how many at the shelter": "half of the migrants in Juarez", in the paragraph that mentions the shelter
-    if terms.kind in ("count", "when") and \
-            lexical_coverage(terms, ctx.own_stems, idf, names=False) < MIN_FIGURE_COVERAGE:
-        return f"its {'figure' if terms.kind == 'count' else 'date'} is said of something else"
+    if (terms.kind in ("count", "when") or lx.asks_place(terms)) and \
+            lexical_coverage(lx.without_focus(terms), ctx.own_stems, idf, names=False) < MIN_FIGURE_COVERAGE:
+        what = {"count": "figure", "when": "date"}.get(terms.kind, "place")
+        return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
     if terms.kind == "count":

@@ -1490,6 +1490,18 @@ def _title_case(question: str) -> str:
                   else m.group(), question)
 
 
+def without_focus(terms: "QuestionTerms") -> "QuestionTerms":
+    """The question's terms less the noun a "which city" question asks about, which a city named supplies."""
+    if not asks_place(terms):
+        return terms
+    return replace(terms, content=tuple(t for t in terms.content if t != terms.focus) or terms.content)
+
+
+def asks_place(terms: "QuestionTerms") -> bool:
+    """Does the question ask which city, state or country?"""
+    return wants_name(terms) and terms.focus in _PLACES
+
+
 def wants_name(terms: "QuestionTerms") -> bool:
     """Does the question ask for something named: "what is the name of ...", "which cities ...", "which bridge"?"""
     return terms.naming or (terms.focus is not None and terms.focus in _ENTITY_NOUNS and not terms.describes)

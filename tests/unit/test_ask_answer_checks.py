@@ -717,3 +717,11 @@ def test_who_said_it_is_answered_by_whoever_the_article_says_spoke():
 def test_long_descriptions_of_what_lasted_and_statements_asked_of_someone():
     assert lx.question_terms("how long did biden's end of december phone call with amlo last").lasting == "call"
     assert lx.question_speaker("Did Mayorkas make any public statement after the meeting?") == {"mayorka"}
+
+
+def test_a_city_named_must_be_said_of_what_is_asked():
+    why = rejections("On Friday in Chihuahua City, Lopez Obrador said Mexico is committed to protecting migrants on "
+                     "MPP, south of the border.\nAfter El Paso, MPP will be expanded to Laredo on the border, CBP said.")
+    question = "Which other border cities will MPP be expanded to after El Paso?"
+    assert why(question, 0) == "its place is said of something else"
+    assert why(question, 1) is None
