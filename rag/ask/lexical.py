@@ -218,6 +218,7 @@ official officials officer officers
 senior high-ranking top-ranking top-level high-level
 immediately immediate instantly
 troop troops soldier soldiers
+expand expanded expanding expands expansion extend extended extending extends broaden broadened
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 

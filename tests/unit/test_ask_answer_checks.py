@@ -650,6 +650,7 @@ def test_did_someone_respond_wants_their_response():
 @pytest.mark.parametrize("question, sentence", [
     ("how many soldiers did mexico send to its border", "Mexico deployed 6,000 troops to its border"),
     ("how long was the blinken mayorkas sit down", "The meeting of Blinken and Mayorkas lasted two hours"),
+    ("did CBP say the program would be extended", "CBP said the program will be expanded"),
     ("how much cash did amlo want sent to latin america",
      "Lopez Obrador wants a plan that would deploy $20 billion to Latin America"),
 ])
