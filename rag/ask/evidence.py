@@ -142,6 +142,8 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
         return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
         return lx.has_date_expression(text)
+    if kind == "why":
+        return lx.gives_reason(text)
     if kind == "who":
         asked = (terms.names | set(terms.content)) if terms is not None else set()
         for name in lx.person_like_names(text):

@@ -113,6 +113,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
+    if terms.kind == "when" and terms.months and lx.dated_months(s.text) and \
+            not lx.dated_months(s.text) & terms.months:
+        return "its date is in another month"   # "the December call": a caption "... on May 27, 2023"
     # "These are improvements ..." refers to "several improvements"
     said = (ctx.before.text + " " if ctx.before is not None else "") + s.text
     if terms.specific and terms.focus and lx.vague_mention(terms.focus, said) and not lx.enumerates(s.text):

@@ -503,6 +503,21 @@ def supports_months(wanted: Iterable[int], text: str, published: str | None = No
     return True
 
 
+_DAY_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\d)")
+
+
+def dated_months(text: str) -> set[int]:
+    """The months of the dates written out with a day ("on May 27, 2023", "Dec. 30")."""
+    out = set()
+    for m in _DAY_DATE.finditer(text):
+        f = fold(m.group(1))
+        if f in MONTHS:
+            out.add(MONTHS[f])
+        elif f in MONTH_ABBR and m.group(1)[0].isupper():
+            out.add(MONTH_ABBR[f])
+    return out
+
+
 def number_supported(value: float, evidence_numbers: set[float]) -> bool:
     return any(abs(value - e) <= 1e-6 * max(1.0, abs(e)) for e in evidence_numbers)
 
@@ -655,6 +670,23 @@ def quoted_speakers(text: str) -> list[str]:
     return [next(g for g in m.groups() if g) for m in _SPEAKER_OF.finditer(strip_markers(text))]
 
 
+# what gives a reason, a cause or a purpose: "why" is answered by a sentence that holds one
+_REASON = re.compile(r"\b(?:because|since|due to|given|so that|in order to|as a result|results? of|reasons?|causes?|caused|"
+                     r"amid|after|as|under|fleeing|flee|fears?|feared|afraid|threat\w*|concern\w*|worr\w*|requir\w*|"
+                     r"conditions?|would|could|can[’']t|cannot|unable|ineligible|pointing out|blam\w*|credit\w*|hurt|"
+                     r"so large|so much|too|aim\w*|goal|purpose|intend\w*|seek\w*|wants?|wanted|prefer\w*|need\w*|"
+                     r"hope\w*|believe\w*|argu\w*|opposed?|protect\w*|stem|help\w*|sidelined|overwhelm\w*|thanks to|"
+                     r"owing|leads? to|led to|driven|pressure\w*|demand\w*|in charge|subject to|allow\w*|"
+                     r"prevent\w*|avoid\w*|deter\w*|to (?:stop|reduce|curb|keep|ensure|address|combat|fight|control|"
+                     r"manage|support))\b", re.IGNORECASE)
+
+
+def gives_reason(text: str) -> bool:
+    """Does the text give a reason, cause or purpose ("because", "due to", "fleeing", "so that", "would")?
+    "Mexico said it restarted deportations on Dec. 30" gives none."""
+    return bool(_REASON.search(strip_markers(text)))
+
+
 def person_like_names(text: str) -> list[str]:
     """Runs of two or more capitalised words ("Santiago Rodriguez", "Rev. Javier Calvillo", "Greg Abbott"),
     not those of organisations ("Customs and Border Protection", "Border Report")."""
@@ -672,10 +704,16 @@ def person_like_names(text: str) -> list[str]:
     return out
 
 
+_MAY_MONTH = re.compile(r"\b(?:in|of|since|until|by|from|to|early|late|mid|last|this|next|through|between|and)\s+may\b|"
+                        r"\bmay\s+\d", re.IGNORECASE)
+
+
 def months(text: str) -> set[int]:
     out = set()
     for w in words(text):
         f = fold(w).rstrip(".")
+        if f == "may" and not w[0].isupper() and not _MAY_MONTH.search(text):
+            continue        # "a campaign that may hinge on ...": the verb, not the month
         if f in MONTHS:
             out.add(MONTHS[f])
         elif f in MONTH_ABBR and (w[:1].isupper() or f != "mar"):     # "the late dec visit", not "the mar"

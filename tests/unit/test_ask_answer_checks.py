@@ -726,3 +726,25 @@ def test_a_city_named_must_be_said_of_what_is_asked():
     question = "Which other border cities will MPP be expanded to after El Paso?"
     assert why(question, 0) == "its place is said of something else"
     assert why(question, 1) is None
+
+
+def test_why_wants_a_reason_given():
+    assert not kind_fit("why", "Mexico said it restarted deportations to Venezuela on Dec. 30.")
+    assert not kind_fit("why", "Santiago Rodriguez told Border Report Mexico will be receiving a maximum of 35 "
+                               "migrants per day.")
+    assert kind_fit("why", "They are fleeing drug violence.")
+    assert kind_fit("why", "They are subject to the Title 42 order that allows their immediate expulsion.")
+    assert kind_fit("why", "The app doesn't work south of Mexico City, since it needs a location.")
+
+
+def test_dates_written_out_and_the_verb_may():
+    assert lx.dated_months("in Mexico City, on May 27, 2023") == {5}
+    assert lx.dated_months("resumed flights on Dec. 30.") == {12}
+    assert lx.dated_months("in May 2024") == set()
+    assert lx.months("a campaign that may hinge on it, in December") == {12}
+    assert lx.months("title 42 ended in may") == {5}
+    why = rejections("Dec. Lopez Obrador, center, during a meeting with Blinken in Mexico City, on May 27, 2023.\n"
+                     "Biden held a call with Lopez Obrador on Dec. 28.")
+    question = "On what date did Biden hold his December call with Lopez Obrador?"
+    assert why(question, 0) == "its date is in another month"
+    assert why(question, 1) is None
