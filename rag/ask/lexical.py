@@ -596,6 +596,13 @@ _PLACE_PHRASES = re.compile(r"\b(?:new york|new jersey|new mexico|north carolina
                             r"new zealand|saudi arabia|united kingdom|sri lanka|sierra leone)\b")
 
 
+def place_stems(text: str) -> frozenset[str]:
+    """Stems of the places ``text`` names from ``PLACE_NAMES`` ("in el paso" -> el, paso)."""
+    folded = fold(text)
+    found = {stem(w) for phrase in _PLACE_PHRASES.findall(folded) for w in phrase.split()}
+    return frozenset(found | {stem(fold(w)) for w in words(text) if fold(w) in PLACE_NAMES})
+
+
 def is_place(run: list[str]) -> bool:
     """Is the capitalised run a place: one of ``PLACE_NAMES`` ("Juarez", "El Paso") or a city so called
     ("Chihuahua City")?"""
@@ -860,6 +867,7 @@ class QuestionTerms:
     agent: str | None = None         # the country asked to have done it: "how many flights has *Mexico* sent"
     describes: bool = False          # "what kind of country": a description, not a name, answers
     asks_speaker: bool = False       # "who said ...": whoever the article says said it answers, named or not
+    places: frozenset[str] = frozenset()    # stems of the places it names ("el paso" -> el, paso)
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
@@ -1267,7 +1275,7 @@ def question_terms(question: str) -> QuestionTerms:
                          compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q),
                          borders=border_partners(q), present=asks_present(q), agent=question_agent(q),
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
-                         asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))))
+                         asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"
@@ -1530,10 +1538,12 @@ def _title_case(question: str) -> str:
 
 
 def without_focus(terms: "QuestionTerms") -> "QuestionTerms":
-    """The question's terms less the noun a "which city" question asks about, which a city named supplies."""
+    """The question's terms less the noun a "which city" question asks about, which a city named supplies, and
+    the places it names ("after el paso"): what must be said of the city is what is asked of it."""
     if not asks_place(terms):
         return terms
-    return replace(terms, content=tuple(t for t in terms.content if t != terms.focus) or terms.content)
+    return replace(terms, content=tuple(t for t in terms.content if t != terms.focus and t not in terms.places)
+                   or terms.content)
 
 
 def asks_place(terms: "QuestionTerms") -> bool:

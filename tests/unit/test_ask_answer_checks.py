@@ -748,3 +748,10 @@ def test_dates_written_out_and_the_verb_may():
     question = "On what date did Biden hold his December call with Lopez Obrador?"
     assert why(question, 0) == "its date is in another month"
     assert why(question, 1) is None
+
+
+def test_a_city_asked_after_el_paso_is_not_said_by_el_paso():
+    why = rejections("A girl plays outside her family's tent in Juarez, Mexico, near the border with El Paso, Texas.")
+    assert why("which border cities will remain in mexico expand to after el paso?", 0) == \
+        "its place is said of something else"
+    assert lx.question_terms("which cities after el paso").places == {"el", "paso"}
