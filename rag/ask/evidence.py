@@ -148,7 +148,7 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
         asked = (terms.names | set(terms.content)) if terms is not None else set()
         for name in lx.person_like_names(text):
             # a person the question does not name ("President Joe Biden" is no answer when it asks about Biden)
-            if not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked):
+            if not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked) and not lx.only_place(name):
                 return True
         # "who said ...": the speaker as the article gives them ("..., Fischer said", "a senior official told")
         return terms is not None and terms.asks_speaker and any(

@@ -111,6 +111,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "not the title asked about"  # "the foreign minister": "Prime Minister Justin Trudeau" is another
     if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
+    if terms.names_people and not kind_fit("who", s.text, terms):
+        return "no one named"   # "the names of the 20 men": "20 adult males" names nobody
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
     if terms.kind == "when" and terms.months and lx.dated_months(s.text) and \

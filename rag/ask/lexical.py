@@ -596,11 +596,25 @@ _PLACE_PHRASES = re.compile(r"\b(?:new york|new jersey|new mexico|north carolina
                             r"new zealand|saudi arabia|united kingdom|sri lanka|sierra leone)\b")
 
 
+_NAMES_PEOPLE = re.compile(r"\bnames? of (?:the |these |those |all )?(?:[\w-]+ ){0,3}?(?:men|women|people|persons|migrants|"
+                           r"asylum[ -]seekers|seekers|officials|victims|children|individuals|males|returnees|"
+                           r"detainees|deportees|guys)\b")
+
+
 def place_stems(text: str) -> frozenset[str]:
     """Stems of the places ``text`` names from ``PLACE_NAMES`` ("in el paso" -> el, paso)."""
     folded = fold(text)
     found = {stem(w) for phrase in _PLACE_PHRASES.findall(folded) for w in phrase.split()}
     return frozenset(found | {stem(fold(w)) for w in words(text) if fold(w) in PLACE_NAMES})
+
+
+def only_place(name: str) -> bool:
+    """Is the name a place and nothing else ("Downtown El Paso", "Mexico City"; not "Chihuahua State Population
+    Council")?"""
+    f = re.sub(r"^(?:downtown|north|south|east|west|northern|southern|eastern|western|central|greater)\s+", "",
+               fold(name))
+    f = re.sub(r"\s+(?:city|county)$", "", f)
+    return f in PLACE_NAMES or bool(_PLACE_PHRASES.fullmatch(f))
 
 
 def is_place(run: list[str]) -> bool:
@@ -663,13 +677,16 @@ association network center centre fund bank government police security protocols
 """.split())
 
 
-_ASKS_SPEAKER = re.compile(r"^\W*who (?:said|says|told|tells|accused|warned|argued|claimed|stated|wrote|described|"
-                           r"called|complained|criticized|criticised)\b")
+_ASKS_SPEAKER = re.compile(r"\bwho (?:said|says|told|tells|accused|warned|argued|claimed|stated|wrote|described|"
+                           r"called|complained|criticized|criticised|reported|reports)\b|"
+                           r"\bwho (?:was|were|is|are) the sources?\b")
 # who a sentence quotes: "..., Fischer said.", "said Amy Fischer", "a senior Biden administration official told"
 _SPEAKER_OF = re.compile(r"[”\"’],?\s+((?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+)\s+(?:said|says|added|told|wrote)\b|"
                          r"\b(?:said|says|added)\s+((?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+)|"
                          r"\b((?:an?|the|one)\s+(?:[\w.-]+\s+){0,4}?(?:official|officials|spokes(?:man|woman|person)|"
-                         r"adviser|advisor|aide|officer|diplomat|source)s?)\s+(?:said|says|told|tells|added)\b")
+                         r"adviser|advisor|aide|officer|diplomat|source)s?)\s+(?:said|says|told|tells|added|reported)\b|"
+                         r"\b((?:members|representatives|advocates|lawyers|activists|residents|witnesses|officials)"
+                         r"\s+of\s+(?:[\w-]+\s+){1,5}?)(?:said|say|reported|told)\b")
 
 
 def quoted_speakers(text: str) -> list[str]:
@@ -868,6 +885,7 @@ class QuestionTerms:
     describes: bool = False          # "what kind of country": a description, not a name, answers
     asks_speaker: bool = False       # "who said ...": whoever the article says said it answers, named or not
     places: frozenset[str] = frozenset()    # stems of the places it names ("el paso" -> el, paso)
+    names_people: bool = False       # "the names of the 20 men": people named, not "a Nicaraguan and a Colombian"
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
@@ -893,7 +911,10 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
                        r"\b(?:poll|polling) (?:numbers?|figures?|ratings?)\b"),
           ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,6}}?"
                      rf"(?:{_MONEY_NOUNS})\b|"
-                     r"\bhow much (?:[a-z-]+ )?(?:money|funding|aid|cash)\b|\bhow much did .{1,80} (?:cost|pay|spend|fund|receive|get)\b|"
+                     r"\bhow much (?:[a-z-]+ )?(?:money|funding|aid|cash)\b|"
+                     r"\bhow much (?:did|does|do|is|are|was|were|will|would|has|have) .{1,80}? "
+                     r"(?:cost|costs|pay|paying|spend|spending|spent|fund|funding|receive|get)\b|"
+                     r"\bwhat (?:does|do|did|will|would) .{1,60}? (?:spend|pay)\b|"
                      r"\b(?:what|which) (?:dollar|money) (?:amount|figure|sum|value)\b|\bhow many dollars\b|"
                      r"\bhow much\b[^?]{0,60}\b(?:money|funding|funds|aid|budget|spending)\b|"
                      r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
@@ -1275,7 +1296,8 @@ def question_terms(question: str) -> QuestionTerms:
                          compares=bool(_COMPARES.search(fold(q))), lasting=lasting_noun(q), title=compound_title(q),
                          borders=border_partners(q), present=asks_present(q), agent=question_agent(q),
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
-                         asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q))
+                         asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
+                         names_people=bool(_NAMES_PEOPLE.search(folded)))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"

@@ -755,3 +755,21 @@ def test_a_city_asked_after_el_paso_is_not_said_by_el_paso():
     assert why("which border cities will remain in mexico expand to after el paso?", 0) == \
         "its place is said of something else"
     assert lx.question_terms("which cities after el paso").places == {"el", "paso"}
+
+
+def test_how_much_does_it_cost_wants_money():
+    for q in ("How much does Mexico spend on interdicting migrants each year?",
+              "What does Mexico spend each month on interdicting migrants?",
+              "How much does it cost Mexico to interdict migrants each year?"):
+        assert lx.question_terms(q).unit == "#money", q
+    assert not kind_fit("count", "Mexico interdicted roughly 100,000 migrants per month.",
+                        lx.question_terms("How much does Mexico spend on interdicting migrants each year?"))
+
+
+def test_the_names_of_people_want_people_named():
+    why = rejections("CBP handed over 20 adult males to Mexican immigration officials on the Stanton Street Bridge "
+                     "linking Downtown El Paso to Juarez, members of human rights organizations reported.")
+    assert why("What were the names of the 20 men handed over on the Stanton Street Bridge?", 0) == "no one named"
+    assert not lx.only_place("Chihuahua State Population Council") and lx.only_place("Downtown El Paso")
+    # whoever the article says reported it answers "who reported"
+    assert why("Who reported that CBP handed over 20 men on the Stanton Street Bridge?", 0) is None
