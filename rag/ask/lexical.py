@@ -954,6 +954,9 @@ def lasting_noun(question: str) -> str | None:
     """What a "how long did the *call* last" question asks the length of (its stem)."""
     m = re.search(r"\bhow long (?:did|does|will|would|was|is) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,5}?([a-z]+)"
                   r"(?: with [^?]{1,60})? (?:last|take|run|go on)\b", fold(question))
+    if m is None:       # "how long was biden's late december phone call with amlo"
+        m = re.search(r"\bhow long (?:was|is|were|will be) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,5}?([a-z]+)"
+                      r"(?: with [^?]{1,60})?\W*$", fold(question))
     return stem(m.group(1)) if m and m.group(1) not in STOPWORDS else None
 
 
@@ -1477,7 +1480,14 @@ def bare_attribution(text: str) -> bool:
 
 def opens_with_reference(text: str) -> bool:
     """Does the sentence open by pointing at the one before ("This practice, known as metering, ...")?"""
-    return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()))
+    return bool(re.match(r"^[\"“]?(?:This|These|That|Those|Such)\b", text.strip()) or _LED_REFERENCE.match(text.strip()))
+
+
+# "During that policy, which ended in May, ...": a preposition, then the thing the sentence before named
+_LED_REFERENCE = re.compile(r"^[\"“]?(?:During|Under|Through|With|Despite|Before|After|Since|Throughout)\s+(?:this|that|these|"
+                            r"those|such)\s+(?:[\w-]+\s+)?(?:policy|policies|program|programs|programme|practice|plan|"
+                            r"plans|agreement|agreements|initiative|order|orders|law|laws|measure|measures|period|rule|"
+                            r"rules|system|process|arrangement|deal|effort|efforts|approach|strategy)\b")
 
 
 _BACK_IN_TIME = re.compile(r"^[\"“]?(?:Since then|Since that (?:time|day|visit|meeting)|After that|By then|Until then|"

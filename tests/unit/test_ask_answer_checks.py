@@ -773,3 +773,9 @@ def test_the_names_of_people_want_people_named():
     assert not lx.only_place("Chihuahua State Population Council") and lx.only_place("Downtown El Paso")
     # whoever the article says reported it answers "who reported"
     assert why("Who reported that CBP handed over 20 men on the Stanton Street Bridge?", 0) is None
+
+
+def test_a_sentence_led_by_that_policy_leans_on_the_one_before():
+    assert lx.opens_with_reference("During that policy, which ended in May, Mexico took back migrants.")
+    assert not lx.opens_with_reference("In this Thursday, Oct. 17, 2019 file photo, a girl plays.")
+    assert lx.question_terms("how long was biden's late december phone call with amlo").lasting == "call"
