@@ -44,6 +44,11 @@ def stems(text: str) -> frozenset[str]:
     ("what visa program should the US put in place right away", "Why not implement immediately a visa program"),
     ("what would happen without intervention from Washington", "Without significant intervention from the federal government"),
     ("what criminal activity did Mexico agree to rein in", "Mexico agreed on the need to curb criminal activity"),
+    ("how many soldiers did mexico send to its border", "Mexico deployed 6,000 troops to its border"),
+    ("how long was the blinken mayorkas sit down", "The meeting of Blinken and Mayorkas lasted two hours"),
+    ("did CBP say the program would be extended", "CBP said the program will be expanded"),
+    ("how much cash did amlo want sent to latin america",
+     "Lopez Obrador wants a plan that would deploy $20 billion to Latin America"),
 ])
 def test_everyday_paraphrases_cover_the_article_wording(question, sentence):
     terms = lx.question_terms(question)
@@ -645,20 +650,6 @@ def test_did_someone_respond_wants_their_response():
     assert why("Did Justin Trudeau respond to the call for a temporary worker visa program?", 0) == \
         "not said by the speaker asked about"
     assert why("Did the Lopez Obrador administration respond to a request for comment?", 1) is None
-
-
-@pytest.mark.parametrize("question, sentence", [
-    ("how many soldiers did mexico send to its border", "Mexico deployed 6,000 troops to its border"),
-    ("how long was the blinken mayorkas sit down", "The meeting of Blinken and Mayorkas lasted two hours"),
-    ("did CBP say the program would be extended", "CBP said the program will be expanded"),
-    ("how much cash did amlo want sent to latin america",
-     "Lopez Obrador wants a plan that would deploy $20 billion to Latin America"),
-])
-def test_more_everyday_paraphrases(question, sentence):
-    terms = lx.question_terms(question)
-    evidence = stems(sentence)
-    plain = [t for t in terms.content if t not in terms.names and t not in lx.LIGHT_WORDS]
-    assert plain and all(lx.term_covered(t, evidence) for t in plain), (plain, sorted(evidence))
 
 
 def test_how_often_is_the_form_of_the_question():
