@@ -155,6 +155,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         dated = s if lx.has_year(s.text) or prev is None else prev
         if terms.present and lx.dated_years_before(dated.text, s.chunk.published):
             return "its figure is from years before"    # "how much does Mexico spend": "In 2018, ... $20 million"
+        if terms.subgroup and not all(lx.term_covered(t, frozenset().union(*(x.stems for x in beside)))
+                                      for t in terms.subgroup):
+            return "it does not count the part asked"   # "how many of the six were Cuban": "six citizens of ... Cuba"
         if terms.agent and lx.other_origin(terms.agent, s.text):
             return "its figure is another country's"    # "flights Mexico ran": "flights from the U.S."
         if terms.unit != "#duration" and _figure_elsewhere(rare, beside):

@@ -601,6 +601,16 @@ _NAMES_PEOPLE = re.compile(r"\bnames? of (?:the |these |those |all )?(?:[\w-]+ )
                            r"detainees|deportees|guys)\b")
 
 
+_SUBGROUP = re.compile(r"\bhow many of (?:the|these|those|them|all)\b[^?]*?\b(?:were|are|was|is|had been|have been)\s+"
+                       r"([^?]{2,60}?)\W*$")
+
+
+def subgroup_terms(question: str) -> tuple[str, ...]:
+    """What the part a "how many of the six ... were cuban" question counts is (its content stems)."""
+    m = _SUBGROUP.search(fold(question))
+    return tuple(content_stems(normalise_aliases(m.group(1)))) if m else ()
+
+
 def place_stems(text: str) -> frozenset[str]:
     """Stems of the places ``text`` names from ``PLACE_NAMES`` ("in el paso" -> el, paso)."""
     folded = fold(text)
@@ -886,6 +896,7 @@ class QuestionTerms:
     asks_speaker: bool = False       # "who said ...": whoever the article says said it answers, named or not
     places: frozenset[str] = frozenset()    # stems of the places it names ("el paso" -> el, paso)
     names_people: bool = False       # "the names of the 20 men": people named, not "a Nicaraguan and a Colombian"
+    subgroup: tuple[str, ...] = ()   # "how many of the six were *cuban*": what the part counted is
     asks_month: bool = False         # "in which month": a month must be named, beyond the question's own
     asks_known: bool = False         # "is it known how many ...": "It isn't known" is the answer
     specific: bool = False           # "what *specific* improvements": "several improvements" lists none
@@ -1300,7 +1311,7 @@ def question_terms(question: str) -> QuestionTerms:
                          borders=border_partners(q), present=asks_present(q), agent=question_agent(q),
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
-                         names_people=bool(_NAMES_PEOPLE.search(folded)))
+                         names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"

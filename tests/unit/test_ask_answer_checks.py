@@ -770,3 +770,12 @@ def test_a_sentence_led_by_that_policy_leans_on_the_one_before():
     assert lx.opens_with_reference("During that policy, which ended in May, Mexico took back migrants.")
     assert not lx.opens_with_reference("In this Thursday, Oct. 17, 2019 file photo, a girl plays.")
     assert lx.question_terms("how long was biden's late december phone call with amlo").lasting == "call"
+
+
+def test_a_count_of_part_of_a_group_must_count_that_part():
+    why = rejections("CBP on Wednesday walked the first two asylum seekers over to Mexico and on Thursday handed over "
+                     "six citizens of Venezuela, Cuba and Nicaragua.\nAt least half of the migrants waiting in "
+                     "Juarez, 7,500 by its estimates, are from the interior of Mexico.")
+    assert why("how many of the six migrants handed over on thursday were cuban", 0) == \
+        "it does not count the part asked"
+    assert why("how many of the migrants waiting in juarez are from the interior of mexico", 1) is None
