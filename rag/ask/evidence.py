@@ -146,13 +146,13 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
         return lx.gives_reason(text)
     if kind == "who":
         asked = (terms.names | set(terms.content)) if terms is not None else set()
-        for name in lx.person_like_names(text):
-            # a person the question does not name ("President Joe Biden" is no answer when it asks about Biden)
-            if not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked) and not lx.only_place(name):
-                return True
+
+        def unasked(name: str) -> bool:     # "President Joe Biden" is no answer when it asks about Biden
+            return not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked)
+        if any(unasked(name) and not lx.only_place(name) for name in lx.person_like_names(text)):
+            return True
         # "who said ...": the speaker as the article gives them ("..., Fischer said", "a senior official told")
-        return terms is not None and terms.asks_speaker and any(
-            not lx.covered(lx.stem(lx.fold(who.split()[-1])), asked) for who in lx.quoted_speakers(text))
+        return terms is not None and terms.asks_speaker and any(unasked(who) for who in lx.quoted_speakers(text))
     return True
 
 

@@ -115,8 +115,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no one named"   # "the names of the 20 men": "20 adult males" names nobody
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
-    if terms.kind == "when" and terms.months and lx.dated_months(s.text) and \
-            not lx.dated_months(s.text) & terms.months:
+    if terms.kind == "when" and terms.months and lx.dated_in_other_month(terms.months, s.text):
         return "its date is in another month"   # "the December call": a caption "... on May 27, 2023"
     # "These are improvements ..." refers to "several improvements"
     said = (ctx.before.text + " " if ctx.before is not None else "") + s.text
@@ -152,15 +151,15 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.kind == "count":
         prev = _previous(s, ranked, index)
         beside = [s] + ([prev] if prev is not None else [])
+        beside_stems = frozenset().union(*(x.stems for x in beside))
         dated = s if lx.has_year(s.text) or prev is None else prev
         if terms.present and lx.dated_years_before(dated.text, s.chunk.published):
             return "its figure is from years before"    # "how much does Mexico spend": "In 2018, ... $20 million"
-        if terms.subgroup and not all(lx.term_covered(t, frozenset().union(*(x.stems for x in beside)))
-                                      for t in terms.subgroup):
+        if terms.subgroup and not all(lx.term_covered(t, beside_stems) for t in terms.subgroup):
             return "it does not count the part asked"   # "how many of the six were Cuban": "six citizens of ... Cuba"
         if terms.agent and lx.other_origin(terms.agent, s.text):
             return "its figure is another country's"    # "flights Mexico ran": "flights from the U.S."
-        if terms.unit != "#duration" and _figure_elsewhere(rare, beside):
+        if terms.unit != "#duration" and _figure_elsewhere(rare, beside_stems):
             return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
         if terms.months and not lx.supports_months(terms.months, " ".join(x.text for x in beside),
                                                    s.chunk.published):
@@ -181,11 +180,10 @@ def _neighbours(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> tu
     return near.get(s.index - 1), near.get(s.index + 1)
 
 
-def _figure_elsewhere(rare: list[str], beside: list[Sentence]) -> bool:
-    """Does a rare name the "how many" question counts within miss from the figure's sentence and the one
-    before it, ``beside`` (the figure is about something else)?"""
-    stems = frozenset().union(*(x.stems for x in beside))
-    return any(not lx.covered(n, stems) for n in rare)
+def _figure_elsewhere(rare: list[str], beside: frozenset[str]) -> bool:
+    """Does a rare name the "how many" question counts within miss from the stems of the figure's sentence and
+    the one before it, ``beside`` (the figure is about something else)?"""
+    return any(not lx.covered(n, beside) for n in rare)
 
 
 def _previous(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> Sentence | None:

@@ -461,10 +461,11 @@ def asks_present(question: str) -> bool:
     naming no year and no past ("did", "was")?"""
     q = _us(fold(question))
     return (bool(re.search(r"\b(?:does|do|is|are)\b", q)) and not re.search(r"\b(?:did|was|were|had|used to)\b", q)
-            and not any(is_year(n) for n in hard_numbers(question)))
+            and not has_year(question))
 
 
 def has_year(text: str) -> bool:
+    """Does the text name a year ("in 2018")?"""
     return any(is_year(n) for n in hard_numbers(text))
 
 
@@ -481,7 +482,7 @@ def dated_otherwise(wanted: Iterable[float], sentence: str, published: str | Non
     year other than the one asked, while naming none? (A May 2024 article's "this year" is not 2023.)"""
     m = re.match(r"^(\d{4})", published or "")
     years = [n for n in wanted if is_year(n)]
-    if not m or not years or any(is_year(n) for n in hard_numbers(sentence)):
+    if not m or not years or has_year(sentence):
         return False
     base = int(m.group(1))
     said = {base + shift for pattern, shift in _RELATIVE_YEAR.items() if re.search(pattern, sentence, re.IGNORECASE)}
@@ -494,8 +495,10 @@ def supports_months(wanted: Iterable[int], text: str, published: str | None = No
     m = re.match(r"^\d{4}-(\d{2})", published or "")
     if m:       # "This month, 10,000 migrants were apprehended daily", in a December article: December
         now = int(m.group(1))
-        have |= {now for _ in re.finditer(r"\bthis month\b", text, re.IGNORECASE)}
-        have |= {(now - 2) % 12 + 1 for _ in re.finditer(r"\blast month\b", text, re.IGNORECASE)}
+        if re.search(r"\bthis month\b", text, re.IGNORECASE):
+            have.add(now)
+        if re.search(r"\blast month\b", text, re.IGNORECASE):
+            have.add((now - 2) % 12 + 1)
     for month in wanted:
         if month in have or (not have and m and int(m.group(1)) == month):
             continue
@@ -504,6 +507,12 @@ def supports_months(wanted: Iterable[int], text: str, published: str | None = No
 
 
 _DAY_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\d)")
+
+
+def dated_in_other_month(wanted: Iterable[int], text: str) -> bool:
+    """Does the text write out a date (with a day) only in months other than ``wanted``?"""
+    said = dated_months(text)
+    return bool(said) and not said & set(wanted)
 
 
 def dated_months(text: str) -> set[int]:
@@ -588,12 +597,13 @@ milwaukee albuquerque tucson fresno sacramento atlanta miami omaha oakland minne
 pittsburgh cincinnati orlando tampa laredo brownsville mcallen nogales yuma calexico tijuana mexicali juarez
 reynosa matamoros monterrey guadalajara puebla tapachula acapulco cancun chihuahua hermosillo
 """.split())
-_PLACE_PHRASES = re.compile(r"\b(?:new york|new jersey|new mexico|north carolina|south carolina|north dakota|"
-                            r"south dakota|west virginia|rhode island|new hampshire|el paso|san diego|san antonio|"
-                            r"los angeles|las vegas|san francisco|san jose|fort worth|del rio|eagle pass|"
-                            r"ciudad juarez|mexico city|nuevo laredo|piedras negras|guatemala city|el salvador|"
-                            r"costa rica|dominican republic|puerto rico|south africa|south korea|north korea|"
-                            r"new zealand|saudi arabia|united kingdom|sri lanka|sierra leone)\b")
+PLACE_PHRASES = ("new york", "new jersey", "new mexico", "north carolina", "south carolina", "north dakota",
+                 "south dakota", "west virginia", "rhode island", "new hampshire", "el paso", "san diego", "san antonio",
+                 "los angeles", "las vegas", "san francisco", "san jose", "fort worth", "del rio", "eagle pass",
+                 "ciudad juarez", "mexico city", "nuevo laredo", "piedras negras", "guatemala city", "el salvador",
+                 "costa rica", "dominican republic", "puerto rico", "south africa", "south korea", "north korea",
+                 "new zealand", "saudi arabia", "united kingdom", "sri lanka", "sierra leone")
+_PLACE_PHRASES = re.compile(r"\b(?:" + "|".join(PLACE_PHRASES) + r")\b")
 
 
 _NAMES_PEOPLE = re.compile(r"\bnames? of (?:the |these |those |all )?(?:[\w-]+ ){0,3}?(?:men|women|people|persons|migrants|"
@@ -609,6 +619,16 @@ def subgroup_terms(question: str) -> tuple[str, ...]:
     """What the part a "how many of the six ... were cuban" question counts is (its content stems)."""
     m = _SUBGROUP.search(fold(question))
     return tuple(content_stems(normalise_aliases(m.group(1)))) if m else ()
+
+
+def _places_mentioned(corpus_words: Iterable[str]) -> frozenset[str]:
+    """The words of ``PLACE_NAMES`` and ``_PLACE_PHRASES`` that the corpus words name in some form ("canadian"
+    names canada)."""
+    by_prefix: dict[str, list[str]] = {}
+    for w in corpus_words:
+        by_prefix.setdefault(w[:3], []).append(w)
+    candidates = PLACE_NAMES | {w for phrase in PLACE_PHRASES for w in phrase.split()}
+    return frozenset(p for p in candidates if any(stems_match(p, w) for w in by_prefix.get(p[:3], ())))
 
 
 def place_stems(text: str) -> frozenset[str]:
@@ -784,11 +804,11 @@ class _Learned:
     pattern: re.Pattern | None = None
     pattern_ci: re.Pattern | None = None
     proper: frozenset[str] = frozenset()
-    words: frozenset[str] = frozenset()     # every folded word of the articles
+    places: frozenset[str] = frozenset()    # words of ``PLACE_NAMES`` and ``_PLACE_PHRASES`` the articles use
 
     def mentions(self, place: str) -> bool:
         """Do the articles name the place in some form ("Canadian" for canada)?"""
-        return any(stems_match(place, w) for w in self.words if w[:3] == place[:3])
+        return place in self.places
 
 
 _LEARNED = _Learned()
@@ -856,7 +876,7 @@ def learn_corpus(texts: Iterable[str]) -> None:
             if acronym in acronyms_used and nickname not in ALIASES and len(nickname.split()) <= 6:
                 spelled.setdefault(nickname, acronym.lower())
     _LEARNED.acronyms = spelled
-    _LEARNED.words = frozenset(seen)
+    _LEARNED.places = _places_mentioned(seen)
     _LEARNED.pattern = (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(spelled, key=len, reverse=True))
                                    + r")\b") if spelled else None)
     _LEARNED.pattern_ci = re.compile(_LEARNED.pattern.pattern, re.IGNORECASE) if _LEARNED.pattern else None
@@ -961,13 +981,16 @@ _COUNT_STOP = frozenset("did do does were was are is have has had will would cou
                         "into per that who which since during over under by for with across through than as".split())
 
 
+# what lasted: "the call", "biden's end of december phone *call*"
+_LASTING = r"(?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,5}?([a-z]+)"
+
+
 def lasting_noun(question: str) -> str | None:
     """What a "how long did the *call* last" question asks the length of (its stem)."""
-    m = re.search(r"\bhow long (?:did|does|will|would|was|is) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,5}?([a-z]+)"
-                  r"(?: with [^?]{1,60})? (?:last|take|run|go on)\b", fold(question))
+    q = fold(question)
+    m = re.search(rf"\bhow long (?:did|does|will|would|was|is) {_LASTING}(?: with [^?]{{1,60}})? (?:last|take|run|go on)\b", q)
     if m is None:       # "how long was biden's late december phone call with amlo"
-        m = re.search(r"\bhow long (?:was|is|were|will be) (?:the |a |an |[\w'’.-]+['’]s )?(?:[\w-]+ ){0,5}?([a-z]+)"
-                      r"(?: with [^?]{1,60})?\W*$", fold(question))
+        m = re.search(rf"\bhow long (?:was|is|were|will be) {_LASTING}(?: with [^?]{{1,60}})?\W*$", q)
     return stem(m.group(1)) if m and m.group(1) not in STOPWORDS else None
 
 
@@ -1446,8 +1469,8 @@ def _speaks_in(speaker: set[str], context: str, span: int = 4) -> bool:
     return False
 
 
-_RESPONSE = re.compile(r"(?:respond|responded|responds|replied|replies|reply|commented|comments|reacted|reacts|"
-                       r"declined|refused)")
+_RESPONSE = frozenset("""respond responded responds replied replies reply commented comments reacted reacts declined
+refused""".split())
 
 
 def _responds_in(speaker: set[str], sentence: str, span: int = 6) -> bool:
@@ -1455,7 +1478,7 @@ def _responds_in(speaker: set[str], sentence: str, span: int = 6) -> bool:
     respond", "Biden's office declined to comment")?"""
     toks = words(normalise_aliases(sentence))
     stems_ = [stem(w) for w in toks]
-    return any(_RESPONSE.fullmatch(w) and all(_same_name(n, stems_[max(0, i - span):i]) for n in speaker)
+    return any(w in _RESPONSE and all(_same_name(n, stems_[max(0, i - span):i]) for n in speaker)
                for i, w in enumerate(toks))
 
 
@@ -1510,15 +1533,13 @@ def opens_with_time_reference(text: str) -> bool:
     return bool(_BACK_IN_TIME.match(text.strip()))
 
 
-# things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
-_ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
-river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
-bills act treaty court cartel cartels gang gangs""".split()) | frozenset(stem(w) for w in """building buildings
-hotel hotels palace embassy consulate hospital prison jail stadium hall church school venue facility facilities
-camp camps""".split())
 # "which building": a name that ends in a building's kind ("the National Palace", "the Camino Real Hotel")
 _FACILITIES = frozenset(stem(w) for w in """building buildings hotel hotels palace embassy consulate hospital prison
 jail stadium hall church school venue facility facilities camp camps""".split())
+# things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
+_ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
+river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
+bills act treaty court cartel cartels gang gangs""".split()) | _FACILITIES
 _FACILITY_HEADS = _FACILITIES | frozenset(stem(w) for w in """house tower plaza center centre office station shelter
 cathedral residence mansion""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
