@@ -148,6 +148,11 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
+    if terms.kind == "count" and terms.total and not terms.weekdays and not lx.says_total(s.text) and \
+            {lx.fold(w) for w in lx.words(s.text)} & lx.WEEKDAYS:
+        return "a day's count, not the total asked"     # "in all of December": "two on Wednesday, six on Thursday"
+    if terms.figures and lx.says_unknown(s.text, "count"):
+        return "it says the figure is not given"    # "April's figures, which have yet to be publicly released"
     if terms.kind == "count":
         prev = _previous(s, ranked, index)
         beside = [s] + ([prev] if prev is not None else [])

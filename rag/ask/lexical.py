@@ -924,6 +924,7 @@ class QuestionTerms:
     compares: bool = False           # "how many *more* ... than a year ago": a ratio ("three times as many") answers
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
+    figures: bool = False            # asks for figures, not whether: "what were the April figures"
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
 
     def said(self) -> "QuestionTerms":
@@ -1003,8 +1004,8 @@ def counted_noun(question: str) -> str | None:
     mass = re.search(r"\bhow much ([a-z]{4,})\s+(?:did|does|do|has|have|had|is|was|were|are|will|would)\b", fold(question))
     if mass and mass.group(1) not in _UNCOUNTED_MASS:
         return stem(mass.group(1))      # "how much fentanyl has Mexico seized": "two countries" is no fentanyl
-    m = re.search(r"\bhow many\s+(?:of\s+(?:the|these|those|them)\s+)?((?:[\w'-]+\s+){0,3}[\w'-]+)",
-                  re.sub(r"\bU\.S\.(?:A\.)?", "US", question), re.IGNORECASE)
+    m = re.search(r"\b(?:how many|what (?:was|is|were|are) (?:the |[a-z]+['’]s )?(?:total )?number of)\s+(?:of\s+(?:the|these|those|them)\s+)?"
+                  r"((?:[\w'-]+\s+){0,3}[\w'-]+)", re.sub(r"\bU\.S\.(?:A\.)?", "US", question), re.IGNORECASE)
     if not m:
         return None
     phrase: list[str] = []
@@ -1208,7 +1209,7 @@ _TITLE_WORDS = frozenset(_PERSON_NOUNS.split("|")) | frozenset(
 # clause ("according to what *they* told reporters" asks no reporter)
 _AUX = r"(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|i|you|he|she|it|we|they)\b)"
 _ROLE = re.compile(rf"\b(?:which|what)\s+(?:{_AUX}[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
-                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})\b|"
+                   rf"\bwho(?:'s|’s| is| was| are| were)\s+(?:the|a|an)\s+(?:[a-z'’-]+\s+){{0,3}}?({_PERSON_NOUNS})s?\b|"
                    rf"\bname of (?:the |a |an |this |that )?(?:[a-z'’-]+ ){{0,3}}?({_PERSON_NOUNS})\b")
 # roles any titled person fills ("which two leaders" -> "President Biden and Prime Minister Justin Trudeau")
 _GENERIC_ROLES = frozenset(stem(w) for w in "leader official head chief person man woman".split())
@@ -1289,6 +1290,8 @@ def question_focus(folded_question: str) -> str | None:
         if w in STOPWORDS or w in QUESTION_WORDS or w in _COUNT_STOP or w in _COMMON_VERBS or \
                 (i and (w.endswith("ed") or stem(w) in LIGHT_WORDS)):
             break
+        if phrase and w in _LEARNED.proper and any(p not in _LEARNED.proper for p in phrase):
+            break       # "the immigration reform bill *biden* backed" (but "which el paso bridge" goes on)
         phrase.append(w)
     if not phrase or len(phrase[-1]) < 3:
         return None
@@ -1334,7 +1337,17 @@ def question_terms(question: str) -> QuestionTerms:
                          borders=border_partners(q), present=asks_present(q), agent=question_agent(q),
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
-                         names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q))
+                         names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
+                         figures=asks_figures(q))
+
+
+def asks_figures(question: str) -> bool:
+    """Does the question ask for a figure ("how many", "what were the April figures"), not whether one is
+    given ("were April's figures released?")?"""
+    if _YES_NO.match(question) or _EXPECTATION.search(fold(question)):
+        return False
+    return question_kind(question) == "count" or bool(
+        re.search(r"\b(?:figures?|numbers?|data|statistics|stats|tally|totals?)\b", fold(question)))
 
 
 _TITLE_HEADS = "minister|president|secretary|director|adviser|advisor|attorney|commissioner|chief|ambassador"
@@ -1362,7 +1375,8 @@ _COMPARES = re.compile(r"\b(?:more|less|fewer|times (?:more|as|higher|larger)|co
 
 
 _TOTAL = re.compile(r"\b(?:in all(?: of)?|in total|total|altogether|all together|overall|combined|cumulative|"
-                    r"(?:the )?(?:whole|entire|full) (?:year|month|period|program))\b")
+                    r"(?:the )?(?:whole|entire|full) (?:year|month|period|program)|"
+                    rf"all of (?:the )?(?:year|month|{'|'.join(MONTHS)}|(?:19|20)\d\d))\b")
 _EXPECTATION = re.compile(r"\b(?:expect\w*|predict\w*|forecast\w*|anticipat\w*|project(?:ed|ions?)|likely to)\b")
 _RATE = re.compile(r"\b(?:per|each|every|a|an) (?:day|week|month|year|hour)\b|\b(?:daily|weekly|monthly|yearly|annually)\b|"
                    r"\bper (?:capita|person)\b", re.IGNORECASE)
@@ -1385,7 +1399,7 @@ _BACKWARD_CAUSAL = re.compile(r"^\s*(as a result|because of (this|that|these)|th
 
 _UNKNOWN = re.compile(r"\b(?:(?:is|was|are|were|it'?s|isn[’']t|wasn[’']t|aren[’']t|remains?)\s+(?:not\s+|still\s+)?"
                       r"(?:known|unknown|unclear|not clear|not known|not yet known)|(?:did|does|do|would|could)\s*(?:not|n[’']t)"
-                      r"\s+(?:say|disclose|specify|reveal|know|provide)|declined to (?:say|specify|disclose|comment)|"
+                      r"\s+(?:publicly\s+)?(?:say|disclose|specify|reveal|know|provide|share|release|publish)|declined to (?:say|specify|disclose|comment)|"
                       r"no (?:numbers|figures|data) (?:have|has|were|was)|"
                       r"(?:have|has|had) yet to be (?:publicly )?(?:released|published|announced|disclosed|made public))\b",
                       re.IGNORECASE)
@@ -1578,9 +1592,17 @@ _QUALIFIED = re.compile(r"\b([A-Z][\w’'.-]*)(?:['’]s)? (administrations?|gov
                         r"campaign|policy|policies)\b")
 
 
+# "under Trump", "during Biden's presidency": a president's administration
+_UNDER_PRESIDENT = re.compile(r"\b(?:under|during)\s+(?:president\s+|former president\s+)?"
+                              r"(trump|biden|obama|bush|clinton)\b(?!\s+administration|['’]s)")
+
+
 def qualifiers(question: str) -> frozenset[tuple[str, str]]:
-    """(whose, what) pairs the question names: "during the trump administration" -> (trump, administr)."""
-    return frozenset((stem(fold(m.group(1))), stem(m.group(2))) for m in _QUALIFIED.finditer(_title_case(question)))
+    """(whose, what) pairs the question names: "during the trump administration" -> (trump, administr); "under
+    trump" is his administration."""
+    named = {(stem(fold(m.group(1))), stem(m.group(2))) for m in _QUALIFIED.finditer(_title_case(question))}
+    named |= {(stem(m.group(1)), stem("administration")) for m in _UNDER_PRESIDENT.finditer(fold(question))}
+    return frozenset(named)
 
 
 def other_qualifier(asked: Iterable[tuple[str, str]], sentence: str) -> bool:

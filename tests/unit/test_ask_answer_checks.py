@@ -779,3 +779,38 @@ def test_a_count_of_part_of_a_group_must_count_that_part():
     assert why("how many of the six migrants handed over on thursday were cuban", 0) == \
         "it does not count the part asked"
     assert why("how many of the migrants waiting in juarez are from the interior of mexico", 1) is None
+
+
+def test_the_noun_asked_about_ends_at_a_name():
+    # "Abbott" and "Chicago" are names the articles write capitalised; a name that begins the phrase qualifies it
+    assert lx.question_focus("what was the name of the immigration bill abbott backed") == "bill"
+    assert lx.question_focus("which chicago shelter did they go to") == lx.stem("shelter")
+
+
+def test_the_total_number_of_things_counts_them():
+    assert lx.counted_noun("What was Mexico's total number of migrant interdictions for all of 2023?") == \
+        lx.stem("interdictions")
+    assert not lx.counts_it(lx.stem("interdictions"), "there were 11 total deportation flights in 2023")
+    assert lx.question_terms("how many did the us send back during all of december 2021").total
+
+
+def test_who_are_the_mayors_wants_them_named():
+    assert lx.question_role("who are the mayors of new york and denver") == "mayor"
+    assert not lx.role_named("mayor", "the mayors of New York, Chicago and Denver said they could not cope",
+                             {"york", "denver"})
+
+
+def test_under_a_president_is_his_administration():
+    asked = lx.qualifiers("how many asylum seekers were put in remain in mexico under trump")
+    assert asked == {("trump", lx.stem("administration"))}
+    assert lx.other_qualifier(asked, "CBP walked two asylum seekers over under the Biden administration")
+    assert lx.qualifiers("what happened under Trump's policy") == {("trump", lx.stem("policy"))}
+
+
+def test_figures_not_released_do_not_answer_what_they_are():
+    assert lx.asks_figures("What were the U.S. border crossing figures for April 2024?")
+    assert not lx.asks_figures("Were April's border figures released?")
+    assert not lx.asks_figures("What are April's figures expected to show?")
+    assert lx.says_unknown("April's figures, which have yet to be publicly released, are expected to show low numbers",
+                           "count")
+    assert lx.says_unknown("Mexico doesn't publicly share its interdiction numbers", "count")
