@@ -111,7 +111,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "not the title asked about"  # "the foreign minister": "Prime Minister Justin Trudeau" is another
     if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
-    if terms.names_people and not kind_fit("who", s.text, terms):
+    if terms.names_people and not (kind_fit("who", s.text, terms) and
+                                   any(not lx.is_place(n.split()) for n in lx.person_like_names(s.text))):
         return "no one named"   # "the names of the 20 men": "20 adult males" names nobody
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
@@ -142,9 +143,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if len(missing) > (1 if len(terms.names) >= 4 else 0):
         return "names missing nearby: " + ", ".join(missing)
     # "how many at the shelter": "half of the migrants in Juarez", in the paragraph that mentions the shelter
-    if (terms.kind in ("count", "when") or lx.asks_place(terms)) and \
+    if (terms.kind in ("count", "when", "why") or lx.asks_place(terms)) and \
             lexical_coverage(lx.without_focus(terms), ctx.own_stems, idf, names=False) < MIN_FIGURE_COVERAGE:
-        what = {"count": "figure", "when": "date"}.get(terms.kind, "place")
+        what = {"count": "figure", "when": "date", "why": "reason"}.get(terms.kind, "place")
         return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
@@ -153,17 +154,21 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "a day's count, not the total asked"     # "in all of December": "two on Wednesday, six on Thursday"
     if terms.figures and lx.says_unknown(s.text, "count"):
         return "it says the figure is not given"    # "April's figures, which have yet to be publicly released"
-    if terms.kind == "count":
+    if terms.kind == "count" or terms.unit is not None:
         prev = _previous(s, ranked, index)
         beside = [s] + ([prev] if prev is not None else [])
         beside_stems = frozenset().union(*(x.stems for x in beside))
         dated = s if lx.has_year(s.text) or prev is None else prev
         if terms.present and lx.dated_years_before(dated.text, s.chunk.published):
             return "its figure is from years before"    # "how much does Mexico spend": "In 2018, ... $20 million"
+    if terms.kind == "count":
+        if terms.in_month and lx.is_rate(s.text) and not lx.months(s.text):
+            return "a rate, not the month's count"      # "in December 2023": "since then, 270,000 each month"
         if terms.subgroup and not all(lx.term_covered(t, beside_stems) for t in terms.subgroup):
             return "it does not count the part asked"   # "how many of the six were Cuban": "six citizens of ... Cuba"
-        if terms.agent and lx.other_origin(terms.agent, s.text):
-            return "its figure is another country's"    # "flights Mexico ran": "flights from the U.S."
+        if terms.agent and (lx.other_origin(terms.agent, s.text) or lx.other_actor(terms.agent, s.text)):
+            # "flights Mexico ran": "flights from the U.S."; "did Mexico interdict": "Border Patrol apprehended"
+            return "its figure is another country's"
         if terms.unit != "#duration" and _figure_elsewhere(rare, beside_stems):
             return "its figure is about something else"  # "how many at Casa del Migrante": a figure about the city
         if terms.months and not lx.supports_months(terms.months, " ".join(x.text for x in beside),

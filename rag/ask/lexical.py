@@ -652,7 +652,7 @@ def is_place(run: list[str]) -> bool:
     ("Chihuahua City")?"""
     folded = fold(" ".join(run))
     return (any(fold(w) in PLACE_NAMES for w in run) or bool(_PLACE_PHRASES.search(folded))
-            or fold(run[-1]) in ("city", "county"))
+            or fold(run[-1]) in ("city", "county") or normalise_aliases(folded) == "us")
 
 
 _AGENT = re.compile(r"\b(?:did|has|have|does|do|will|would)\s+(?:the\s+)?([a-z]+)\s+(?:itself\s+|alone\s+)?[a-z]+")
@@ -670,6 +670,23 @@ def other_origin(agent: str, sentence: str) -> bool:
     f = normalise_aliases(sentence)
     origins = {m.group(1) for m in re.finditer(r"\bfrom (?:the )?([a-z]+)", f)} & (PLACE_NAMES | {"us"})
     return bool(origins) and agent not in origins and not covered(stem(agent), content_stems(f))
+
+
+_COUNTRY_ACTORS = (("us", re.compile(r"(?<!\w)(?:border patrol|cbp|customs and border protection|ice|u\.s\.|us|"
+                                     r"united states|american|federal)(?!\w)", re.IGNORECASE)),
+                   ("mexico", re.compile(r"\bmexic(?:o|an)\b", re.IGNORECASE)))
+
+
+def other_actor(agent: str, sentence: str) -> bool:
+    """Is the figure of the sentence another country's doing: does what leads up to its first figure name only
+    another country's agency ("In November, Border Patrol agents apprehended 191,000 ..." asked what Mexico
+    interdicted)?"""
+    if agent not in {country for country, _ in _COUNTRY_ACTORS}:
+        return False
+    m = _COUNT_WORD.search(sentence)
+    lead = sentence[:m.start()] if m else sentence
+    actors = {country for country, pattern in _COUNTRY_ACTORS if pattern.search(lead)}
+    return bool(actors) and agent not in actors
 
 
 def border_partners(text: str) -> frozenset[str]:
@@ -925,6 +942,7 @@ class QuestionTerms:
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
     figures: bool = False            # asks for figures, not whether: "what were the April figures"
+    in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
 
     def said(self) -> "QuestionTerms":
@@ -1062,6 +1080,10 @@ def counts_it(counted: str, text: str) -> bool:
         after = [fold(t.group()) for t in toks if t.start() >= m.end()][:4]
         nouns = [w for w in after if (len(w) > 3 and w.endswith("s") and not w.endswith("ss") or w in _IRREGULAR_PLURALS)
                  and w not in STOPWORDS and w not in _META_NOUNS]
+        if not nouns and re.match(r"\s+(?:per|a|each|every)\s+(?:day|week|month|year)\b", text[m.end():m.end() + 16]):
+            before = [fold(t.group()) for t in toks if t.end() <= m.start()][-16:]
+            nouns = [w for w in reversed(before) if len(w) > 3 and w.endswith("s") and not w.endswith("ss")
+                     and w not in STOPWORDS and w not in _META_NOUNS][:1]    # "flights ..., but now one per week"
         if not nouns:
             return True
         st = _SYNONYM.get(stem(nouns[0]), stem(nouns[0]))
@@ -1338,7 +1360,9 @@ def question_terms(question: str) -> QuestionTerms:
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
-                         figures=asks_figures(q))
+                         figures=asks_figures(q),
+                         in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
+                             r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
 
 
 def asks_figures(question: str) -> bool:
@@ -1597,10 +1621,15 @@ _UNDER_PRESIDENT = re.compile(r"\b(?:under|during)\s+(?:president\s+|former pres
                               r"(trump|biden|obama|bush|clinton)\b(?!\s+administration|['’]s)")
 
 
+def _whose(name: str) -> str:
+    """The stem of a qualifying name, its dots dropped ("U.S.-Mexico" and "US-Mexico" are one)."""
+    return stem(fold(name).replace(".", ""))
+
+
 def qualifiers(question: str) -> frozenset[tuple[str, str]]:
     """(whose, what) pairs the question names: "during the trump administration" -> (trump, administr); "under
     trump" is his administration."""
-    named = {(stem(fold(m.group(1))), stem(m.group(2))) for m in _QUALIFIED.finditer(_title_case(question))}
+    named = {(_whose(m.group(1)), stem(m.group(2))) for m in _QUALIFIED.finditer(_title_case(question))}
     named |= {(stem(m.group(1)), stem("administration")) for m in _UNDER_PRESIDENT.finditer(fold(question))}
     return frozenset(named)
 
@@ -1608,7 +1637,7 @@ def qualifiers(question: str) -> frozenset[tuple[str, str]]:
 def other_qualifier(asked: Iterable[tuple[str, str]], sentence: str) -> bool:
     """Does the sentence speak of another's thing where the question names whose it is ("during the *Trump*
     administration" / "under the *Biden* administration") and never of the one asked?"""
-    said = {(stem(fold(m.group(1))), stem(m.group(2))) for m in _QUALIFIED.finditer(sentence)}
+    said = {(_whose(m.group(1)), stem(m.group(2))) for m in _QUALIFIED.finditer(sentence)}
     for name, noun in asked:
         if name in STOPWORDS or (name, noun) in said or name in names(sentence):
             continue

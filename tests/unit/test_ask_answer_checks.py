@@ -814,3 +814,30 @@ def test_figures_not_released_do_not_answer_what_they_are():
     assert lx.says_unknown("April's figures, which have yet to be publicly released, are expected to show low numbers",
                            "count")
     assert lx.says_unknown("Mexico doesn't publicly share its interdiction numbers", "count")
+
+
+def test_a_figure_of_another_countrys_agency_is_not_what_mexico_did():
+    sentence = "In November, Border Patrol agents apprehended more than 191,000 migrants who crossed the border."
+    assert lx.other_actor("mexico", sentence)
+    assert not lx.other_actor("us", sentence)
+    both = "This year, more migrants are being stopped inside Mexico than in the U.S., with over 280,000 interdicted."
+    assert not lx.other_actor("us", both) and not lx.other_actor("mexico", both)
+    assert not lx.other_actor("juarez", sentence)     # only countries are told apart
+
+
+def test_a_count_of_a_month_is_not_a_monthly_rate():
+    assert lx.question_terms("How many migrants did Mexico interdict in December 2023?").in_month
+    assert not lx.question_terms("Since December, how many has Mexico interdicted in any month?").in_month
+    assert not lx.question_terms("How many per month did Mexico take back in December?").in_month
+
+
+def test_a_weekly_figure_counts_the_noun_before_it():
+    text = "there were 11 total deportation flights from the U.S. to Venezuela in 2023, but now there is one per week"
+    assert not lx.counts_it(lx.stem("venezuelans"), text)
+    assert lx.counts_it(lx.stem("flights"), text)
+
+
+def test_the_us_and_the_us_mexico_border_are_spelt_either_way():
+    asked = lx.qualifiers("how many crossed the U.S.-Mexico border illegally in November?")
+    assert not lx.other_qualifier(asked, "191,000 migrants crossed the US-Mexico border illegally")
+    assert lx.is_place(["United", "States"])
