@@ -122,6 +122,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     said = (ctx.before.text + " " if ctx.before is not None else "") + s.text
     if terms.specific and terms.focus and lx.vague_mention(terms.focus, said) and not lx.enumerates(s.text):
         return "it names none of them"  # "what specific improvements": "several humanitarian improvements"
+    if terms.contents_of and lx.bare_mention(terms.contents_of, s.text):
+        return "it does not say what is in it"  # "what steps were in the plan": "willing to share a plan on how ..."
     if terms.asks_month and not (lx.months(s.text) - terms.months):
         return "no month named"     # "in which month of 2021": "in 2021" does not say
     if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):
@@ -164,6 +166,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.kind == "count":
         if terms.in_month and lx.is_rate(s.text) and not lx.months(s.text):
             return "a rate, not the month's count"      # "in December 2023": "since then, 270,000 each month"
+        if lx.placed_elsewhere(terms.placed, s.text):
+            return "its figure is of another place"     # "living in canada": "38 million ... in the United States"
         if terms.subgroup and not all(lx.term_covered(t, beside_stems) for t in terms.subgroup):
             return "it does not count the part asked"   # "how many of the six were Cuban": "six citizens of ... Cuba"
         if terms.agent and (lx.other_origin(terms.agent, s.text) or lx.other_actor(terms.agent, s.text)):

@@ -638,6 +638,30 @@ def place_stems(text: str) -> frozenset[str]:
     return frozenset(found | {stem(fold(w)) for w in words(text) if fold(w) in PLACE_NAMES})
 
 
+def _places_in(text: str) -> set[str]:
+    """The places ``text`` puts something in ("living in the United States" -> {us}, "in El Paso" -> {el paso})."""
+    f = normalise_aliases(text)
+    out = set()
+    for m in re.finditer(r"\bin (?:the )?([a-z]+(?: [a-z]+)?)", f):
+        two = m.group(1)
+        one = two.split()[0]
+        if _PLACE_PHRASES.fullmatch(two):
+            out.add(two)
+        elif one in PLACE_NAMES or one == "us":
+            out.add(one)
+    return out
+
+
+def placed_elsewhere(asked: Iterable[str], text: str) -> bool:
+    """Does ``text`` put its figure in another place than those the question puts it in (``asked``), never naming
+    them ("how many ... live in Canada": "38 million people ... living in the United States")?"""
+    asked = set(asked)
+    said = _places_in(text)
+    folded = normalise_aliases(text)
+    return bool(asked) and bool(said) and not asked & said and \
+        not any(re.search(rf"\b{re.escape(p)}\b", folded) for p in asked)
+
+
 def only_place(name: str) -> bool:
     """Is the name a place and nothing else ("Downtown El Paso", "Mexico City"; not "Chihuahua State Population
     Council")?"""
@@ -942,6 +966,8 @@ class QuestionTerms:
     total: bool = False              # "how many ... *in all of* 2023": a rate ("per month") does not answer
     expectation: bool = False        # "what are the figures *expected* to show": a forecast answers
     figures: bool = False            # asks for figures, not whether: "what were the April figures"
+    contents_of: str | None = None   # "what steps were in *the plan*": its contents, not that there is one
+    placed: frozenset[str] = frozenset()    # where it asks of: "in canada" -> {canada}
     in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
 
@@ -1360,7 +1386,7 @@ def question_terms(question: str) -> QuestionTerms:
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
-                         figures=asks_figures(q),
+                         figures=asks_figures(q), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
 
@@ -1589,6 +1615,26 @@ _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|an
 
 
 _VAGUE = r"(?:several|some|many|various|certain|a number of|a few|other|multiple|numerous|unspecified)"
+
+
+_CONTENTS = re.compile(r"\bwhat (?:specific |exact |concrete |particular )?(?:steps|measures|details|points|elements|"
+                       r"provisions|terms|actions|parts)\b.*?\b(?:in|of) (?:the|its|their|this|that) ([a-z]+)|"
+                       r"\bwhat (?:exactly |specifically )?(?:was|is|were|are|would be) (?:in|inside) (?:the|its|their) ([a-z]+)|"
+                       r"\bwhat (?:did|does|would) (?:the|its|their) ([a-z]+) (?:include|contain|involve|entail|consist)")
+
+
+def contents_asked(question: str) -> str | None:
+    """The stem of the thing whose contents a question asks ("what steps were in the *plan*", "what exactly was
+    in the plan", "what did the plan include")."""
+    m = _CONTENTS.search(fold(question))
+    return stem(next(g for g in m.groups() if g)) if m else None
+
+
+def bare_mention(noun: str, text: str) -> bool:
+    """Does ``text`` speak of "a plan" without saying what is in it (no "that would ...", "to ...", list)?"""
+    return bool(re.search(rf"\b(?:a|an|some|its|their|the) (?:[a-z-]+ )?{re.escape(noun)}\w*\b"
+                          rf"(?!\s*(?:that|which|to|including|calling|would|for|:|—|–|-)\b)", fold(text))) \
+        and not enumerates(text)
 
 
 def vague_mention(focus: str, text: str) -> bool:

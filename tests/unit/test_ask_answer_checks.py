@@ -841,3 +841,21 @@ def test_the_us_and_the_us_mexico_border_are_spelt_either_way():
     asked = lx.qualifiers("how many crossed the U.S.-Mexico border illegally in November?")
     assert not lx.other_qualifier(asked, "191,000 migrants crossed the US-Mexico border illegally")
     assert lx.is_place(["United", "States"])
+
+
+def test_a_figure_put_in_another_country_does_not_answer():
+    asked = lx.question_terms("how many people of mexican descent live in canada according to amlo").placed
+    assert asked == {"canada"}
+    assert lx.placed_elsewhere(asked, "the 38 million people of Mexican descent living in the United States")
+    assert not lx.placed_elsewhere(asked, "the 38 million people of Mexican descent living in Canada")
+    assert not lx.placed_elsewhere(asked, "38 million people of Mexican descent")   # puts it nowhere
+
+
+def test_what_is_in_a_plan_wants_its_contents():
+    assert lx.contents_asked("What specific steps were in the plan Mexico offered to share?") == "plan"
+    assert lx.contents_asked("what exactly was in the plan") == "plan"
+    assert lx.contents_asked("What did the plan include?") == "plan"
+    assert lx.contents_asked("Is there a plan?") is None
+    assert lx.bare_mention("plan", "Mexico is willing to share with us a plan on how they're going to do the work")
+    assert not lx.bare_mention("plan", "He called on the U.S. to approve a plan that would deploy $20 billion")
+    assert not lx.bare_mention("plan", "The plan includes: visas, aid and jobs")
