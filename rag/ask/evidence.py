@@ -306,6 +306,12 @@ def nearby_text(s: Sentence, index: SentenceIndex) -> str:
     return " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk) if abs(para - s.para) <= 1)
 
 
+def earlier_text(s: Sentence, index: SentenceIndex, paragraphs: int = 3) -> str:
+    """The article's text before ``s``, from up to ``paragraphs`` paragraphs back (who "He added" is)."""
+    return " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk)
+                    if s.para - paragraphs <= para <= s.para and span.start < s.start)
+
+
 def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int = 4,
                   max_chars: int = 420) -> list[Source]:
     """Number the best sentences (with their paragraph neighbours) as sources 1..n, best first, no overlaps."""

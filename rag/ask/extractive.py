@@ -7,8 +7,8 @@ wrote verifies although the gate found the question answerable.
 from __future__ import annotations
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, introduction, kind_fit, lexical_coverage,
-                              nearby_text, window)
+from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, earlier_text, introduction, kind_fit,
+                              lexical_coverage, nearby_text, window)
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
@@ -99,7 +99,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.outcome and (lx.not_a_fact(s.text) or
                           lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
         return "no outcome stated"  # "did the talks end in a deal?": "talks are expected to continue" does not say
-    if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
+    if terms.speaker and not lx.attributed_to(terms.speaker, s.text, nearby_text(s, index), earlier_text(s, index)):
         return "not said by the speaker asked about"  # "what did X say": a quote of someone else does not answer
     stems = ctx.stems
     if terms.role and not lx.fills_role(terms.role, win_text, stems):

@@ -195,7 +195,7 @@ cope coping handle handling
 version equivalent counterpart
 heritage descent ancestry
 live lives living lived reside resides residing resident residents
-promise promised promises pledge pledged commit committed commits vow vowed
+promise promised promises pledge pledged commit committed commits commitment commitments vow vowed
 care caring cares protect protected protecting protects
 shared share common mutual intersect intersecting
 press pressed pressing pressure pressured urge urged urging
@@ -219,6 +219,9 @@ senior high-ranking top-ranking top-level high-level
 immediately immediate instantly
 troop troops soldier soldiers
 expand expanded expanding expands expansion extend extended extending extends broaden broadened
+firm hard binding concrete
+talk talks conversation conversations discussion discussions
+publish published publishes publicly disclose disclosed discloses
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
@@ -555,6 +558,8 @@ def names(text: str) -> set[str]:
                     continue
             if i == 0 and not (w.isupper() and len(w) > 1):
                 continue
+            if re.fullmatch(r"i(?:['’](?:m|ve|d|ll))?", f):
+                continue                        # "For a paper I'm writing"
             if f.rstrip(".") in _ABBREVIATED_TITLES and sent.text[m.end():m.end() + 1] == ".":
                 continue                        # "the Rev. Javier Calvillo": Rev. is a title
             f = re.sub(r"['’]s$", "", f)          # "AMLO's"
@@ -772,7 +777,8 @@ _REASON = re.compile(r"\b(?:because|since|due to|given|so that|in order to|as a 
                      r"so large|so much|too|aim\w*|goal|purpose|intend\w*|seek\w*|wants?|wanted|prefer\w*|need\w*|"
                      r"hope\w*|believe\w*|argu\w*|opposed?|protect\w*|stem|help\w*|sidelined|overwhelm\w*|thanks to|"
                      r"owing|leads? to|led to|driven|pressure\w*|demand\w*|in charge|subject to|allow\w*|"
-                     r"prevent\w*|avoid\w*|deter\w*|to (?:stop|reduce|curb|keep|ensure|address|combat|fight|control|"
+                     r"prevent\w*|avoid\w*|deter\w*|(?:stymied|blocked|stalled|held up|hampered|thwarted|derailed) by|"
+                     r"to (?:stop|reduce|curb|keep|ensure|address|combat|fight|control|"
                      r"manage|support))\b", re.IGNORECASE)
 
 
@@ -1145,6 +1151,9 @@ _ASKS_IF_KNOWN = re.compile(r"^\W*(?:fact[ -]?check\W+)?(?:is it|was it|is anyth
 _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
                            r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
+# how a fact-checker frames a claim: "Is it true that ...", "Fact check: ...", "Is it correct that ..."
+_FRAMING = re.compile(r"^\W*(?:fact[- ]?check(?:ing)?\W*)?(?:is it (?:true|correct|accurate|right|the case)(?: that)?|"
+                      r"true or false\W*)", re.IGNORECASE)
 _YES_NO = re.compile(r"^\W*(?:is it true|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b",
                      re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|none)\b|n['’]t\b", re.IGNORECASE)
@@ -1218,6 +1227,8 @@ def question_kind(question: str) -> str:
     q = _us(fold(question))
     if _ASKS_IF_KNOWN.search(q):
         return "other"          # "is it known how many ... are deported?": whether, not how many
+    if re.match(r"^\W*(?:[\w' ]+:\s*)?(?:who|whom|whose)\b", q) and re.search(r",[^,]*\bhow (?:many|much)\b", q):
+        return "who"            # "who directs the office, cited on how many returnees ...": who, not how many
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
                  r"\bhow (large|big|long|far|old|often)\b", q) or _QUANTITY_NOUN.search(q):
         return "count"
@@ -1356,7 +1367,7 @@ _ATTRIBUTION_CLAUSE = re.compile(r"(?:^|(?<=[,;]))\s*(?:according to|per|as repo
 def question_terms(question: str) -> QuestionTerms:
     q = strip_markers(question)
     folded = normalise_aliases(q)
-    content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", q)))))
+    content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", _FRAMING.sub(" ", q))))))
     naming = asks_name(q)
     role = question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q)))      # not who is cited
     if naming and role is None:
@@ -1475,10 +1486,11 @@ def says_unknown(text: str, kind: str) -> bool:
     return kind == "other" and not about_figures
 
 
-def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
+def attributed_to(speaker: Iterable[str], sentence: str, context: str, earlier: str = "") -> bool:
     """Is ``sentence`` (with its paragraph ``context``) said by the person whose name stems are ``speaker``?
     A sentence that names its own speaker ("..., Lopez Obrador said.") must name this one; otherwise the
-    person must be named next to a speech verb in the context."""
+    person must be named next to a speech verb in the context; "He added ..." is said by the last person named
+    speaking in the ``earlier`` text of the article."""
     speaker = set(speaker)
     if not speaker:
         return True
@@ -1496,9 +1508,27 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str) -> bool:
             if not any(n in _TITLE_STEMS or n in _ORG_STEMS for n in speaker) and len(speaker) >= 2:
                 return False
             return all(_same_name(n, own) for n in speaker) or _introduced_together(own - speaker, speaker, context)
+    if not own and _PRONOUN_SPEECH.match(sentence):
+        return _last_speaker_is(speaker, earlier)   # "He added that ...": whoever spoke last before
     # not attributed itself: it must be part of a quote that the paragraph attributes to the person
     # ("..., Fischer said."; not "He urged ... Justin Trudeau to “accept the reality”")
     return any(q in sentence for q in "“”\"") and _speaks_in(speaker, context)
+
+
+_PRONOUN_SPEECH = re.compile(r"^\W*(?:he|she|they)\s+(?:also\s+)?(?:added|said|says|told|noted|argued|stressed|"
+                             r"insisted|explained|warned)\b", re.IGNORECASE)
+
+
+def _last_speaker_is(speaker: set[str], earlier: str) -> bool:
+    """Is the last person named as speaking in ``earlier`` (the text before a "He added ..." sentence) the one
+    asked about? Sentences with no named speaker ("The president of Mexico said ...") are passed over."""
+    for sent in reversed(split_sentences(earlier)):
+        if _speaks_in(speaker, sent.text, span=SPEAKER_SPAN):
+            return True
+        if any(_speaks_in({stem(fold(w)) for w in n.split()}, sent.text, span=SPEAKER_SPAN)
+               for n in person_like_names(sent.text)):
+            return False
+    return False
 
 
 # who speaks for someone: "a senior Biden *administration official*", "Trump's *campaign*"

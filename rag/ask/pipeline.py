@@ -14,6 +14,7 @@ the fixed REFUSAL message, abstained=True, no citations, whatever the model said
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -329,15 +330,15 @@ class Answerer:
         """Does a yes/no question's claim stand in the quotes: its words there (not only in their paragraph)
         and the same polarity (both deny, or neither)? Otherwise the quotes are left to speak for themselves."""
         claim = lx.yes_no_claim(run.standalone)
-        if claim is None or len(run.parts) > 1:
-            return False
+        if claim is None or len(run.parts) > 1 or re.search(r"\bor\b", claim, re.IGNORECASE):
+            return False    # "is it only in El Paso or other places too?" is answered by the quotes, not "Yes"
         stems = frozenset().union(*(s.stems for s in chosen))
         plain = [t for t in run.terms.said().content if t not in run.terms.names and t not in lx.LIGHT_WORDS]
         if sum(not lx.term_covered(t, stems) for t in plain) > MAX_YES_UNSAID:
             return False    # "did Rodriguez say Mexico would *raise* its *limit* of 35": "a maximum of 35" does not say
         return (lexical_coverage(run.terms, stems, self._get_idf()) >= MIN_YES_COVERAGE
                 and lexical_coverage(run.terms, stems, self._get_idf(), names=False) >= MIN_YES_COVERAGE
-                and lx.same_polarity(claim, chosen[0].text))
+                and all(lx.same_polarity(claim, s.text) for s in chosen))   # "... did not result in hard promises"
 
     def _compose(self, run: _Run, pieces: list[tuple[str, list[tuple[Source, Sentence]]]],
                  unsupported: list[str], mode: str) -> Answer:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import SentenceIndex, Sentence, context, lexical_coverage, nearby_text
+from rag.ask.evidence import SentenceIndex, Sentence, context, earlier_text, lexical_coverage, nearby_text
 
 MIN_WINDOW_COVERAGE = 0.35
 MIN_PLAIN_COVERAGE = 0.3
@@ -75,7 +75,7 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
         found_hard = True
         cov = lexical_coverage(terms, frozenset(stems), idf)
         plain = lexical_coverage(terms, frozenset(stems), idf, names=False)
-        if terms.speaker and lx.attributed_to(terms.speaker, s.text, nearby_text(s, index)):
+        if terms.speaker and lx.attributed_to(terms.speaker, s.text, nearby_text(s, index), earlier_text(s, index)):
             # "what did X say would happen ...": X's own words answer, in words of their own; who X is
             # ("Amnesty International USA's Amy Fischer") is settled by the attribution
             said = terms.said()

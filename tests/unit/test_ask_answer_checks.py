@@ -859,3 +859,30 @@ def test_what_is_in_a_plan_wants_its_contents():
     assert lx.bare_mention("plan", "Mexico is willing to share with us a plan on how they're going to do the work")
     assert not lx.bare_mention("plan", "He called on the U.S. to approve a plan that would deploy $20 billion")
     assert not lx.bare_mention("plan", "The plan includes: visas, aid and jobs")
+
+
+def test_a_fact_checkers_framing_is_not_what_is_asked():
+    content = lx.question_terms("Is it true that Mexico publishes its interdiction figures?").content
+    assert "true" not in content and "publish" in content
+    assert lx.term_covered(lx.stem("publishes"), stems("Mexico doesn't publicly share its numbers"))
+    assert all(lx.term_covered(t, stems("did not result in hard promises")) for t in lx.content_stems("firm commitments"))
+
+
+def test_who_asked_with_a_figure_in_a_clause_asks_who():
+    assert lx.question_kind("Who directs the Juarez Human Rights Office, cited on how many returnees Mexico takes?") \
+        == "who"
+    assert lx.question_kind("how many returnees does Mexico take, and who said so?") == "count"
+    assert "i'm" not in lx.names("For a paper I'm writing: which official told Border Report?")
+
+
+def test_he_added_is_said_by_the_last_person_named_speaking():
+    earlier = ("“Why not regulate?” Lopez Obrador said. The president of Mexico said he is aware Biden backed a bill. "
+               "He said Mexico respects U.S. sovereignty.")
+    sentence = "He added that migration flows aren't solved through coercion."
+    assert lx.attributed_to({"lopez", "obrador"}, sentence, "", earlier)
+    assert not lx.attributed_to({"trudeau"}, sentence, "", earlier)
+    assert not lx.attributed_to({"lopez", "obrador"}, sentence, "", earlier + " Greg Abbott said it was fine.")
+
+
+def test_stymied_by_gives_a_reason():
+    assert kind_fit("why", "Biden backed an immigration reform bill but was stymied by politics.")

@@ -193,6 +193,9 @@ def test_a_yes_no_question_whose_claim_the_quote_holds_is_answered_yes(fake_sett
     # the quote holds the figure, not the claim: no "Yes." ("a maximum of 35 migrants per day" raises nothing)
     c = answerer.ask("Did Santiago Rodriguez say Mexico would raise its limit of 35 returned migrants a day?")
     assert not c.answer.startswith("Yes")
+    # a choice is answered by the quote, not by "Yes"
+    d = answerer.ask("Will Remain in Mexico be expanded to other locations or stay in El Paso?")
+    assert not d.answer.startswith("Yes") and not d.abstained
 
 
 def test_yes_no_claims_and_polarity():
