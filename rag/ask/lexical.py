@@ -1151,9 +1151,9 @@ _ASKS_IF_KNOWN = re.compile(r"^\W*(?:fact[ -]?check\W+)?(?:is it|was it|is anyth
 _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
                            r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
-# how a fact-checker frames a claim: "Is it true that ...", "Fact check: ...", "Is it correct that ..."
-_FRAMING = re.compile(r"^\W*(?:fact[- ]?check(?:ing)?\W*)?(?:is it (?:true|correct|accurate|right|the case)(?: that)?|"
-                      r"true or false\W*)", re.IGNORECASE)
+# how a question is framed: "For my essay: ...", "Students' question: ...", "Fact check: ...", "Is it true that ..."
+_FRAMING = re.compile(r"^\W*(?:[^:?]{1,60}:\s+)?(?:fact[- ]?check(?:ing)?\W*)?"
+                      r"(?:is it (?:true|correct|accurate|right|the case)(?: that)?|true or false\W*)?", re.IGNORECASE)
 _YES_NO = re.compile(r"^\W*(?:is it true|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b",
                      re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|none)\b|n['’]t\b", re.IGNORECASE)
@@ -1496,6 +1496,8 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str, earlier: 
         return True
     if _responds_in(speaker, sentence):
         return True     # "did the López Obrador administration comment": "... did not respond to a request for comment"
+    if _PRONOUN_SPEECH.match(sentence):
+        return _last_speaker_is(speaker, earlier)   # "He added that ... Central America": whoever spoke last before
     own = names(sentence) - _modifier_names(sentence)
     if _SPEECH.search(sentence) and own:
         if speaker & own:
@@ -1508,8 +1510,6 @@ def attributed_to(speaker: Iterable[str], sentence: str, context: str, earlier: 
             if not any(n in _TITLE_STEMS or n in _ORG_STEMS for n in speaker) and len(speaker) >= 2:
                 return False
             return all(_same_name(n, own) for n in speaker) or _introduced_together(own - speaker, speaker, context)
-    if not own and _PRONOUN_SPEECH.match(sentence):
-        return _last_speaker_is(speaker, earlier)   # "He added that ...": whoever spoke last before
     # not attributed itself: it must be part of a quote that the paragraph attributes to the person
     # ("..., Fischer said."; not "He urged ... Justin Trudeau to “accept the reality”")
     return any(q in sentence for q in "“”\"") and _speaks_in(speaker, context)
@@ -1557,12 +1557,17 @@ def _speaks_in(speaker: set[str], context: str, span: int = 4) -> bool:
             if _SPEECH.fullmatch(w) or w in ("said", "says", "told", "added"):
                 # "They also said Blinken and ... discussed": a pronoun speaks; Blinken is spoken of
                 after = 0 if _pronoun_before(toks, i) else span + 1
+                # "said Amy Fischer"; not "said last week Mr. Biden spoke *to* Lopez Obrador"
+                stop = next((j for j in range(i + 1, i + after) if j < len(toks) and toks[j] in _LISTENER), None)
+                if stop is not None:
+                    after = stop - i
                 near = stems_[max(0, i - span - 2):i + after]
                 if all(_same_name(n, near) for n in speaker):
                     return True
     return False
 
 
+_LISTENER = frozenset("to with that than".split())    # who follows these is spoken to or of, not speaking
 _RESPONSE = frozenset("""respond responded responds replied replies reply commented comments reacted reacts declined
 refused""".split())
 

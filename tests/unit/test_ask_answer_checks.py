@@ -878,7 +878,7 @@ def test_who_asked_with_a_figure_in_a_clause_asks_who():
 def test_he_added_is_said_by_the_last_person_named_speaking():
     earlier = ("“Why not regulate?” Lopez Obrador said. The president of Mexico said he is aware Biden backed a bill. "
                "He said Mexico respects U.S. sovereignty.")
-    sentence = "He added that migration flows aren't solved through coercion."
+    sentence = "He added that migration flows aren't solved through coercion but by jobs in Central America."
     assert lx.attributed_to({"lopez", "obrador"}, sentence, "", earlier)
     assert not lx.attributed_to({"trudeau"}, sentence, "", earlier)
     assert not lx.attributed_to({"lopez", "obrador"}, sentence, "", earlier + " Greg Abbott said it was fine.")
@@ -886,3 +886,14 @@ def test_he_added_is_said_by_the_last_person_named_speaking():
 
 def test_stymied_by_gives_a_reason():
     assert kind_fit("why", "Biden backed an immigration reform bill but was stymied by politics.")
+
+
+def test_a_label_before_the_question_is_not_asked():
+    content = lx.question_terms("Students' question: what did Lopez Obrador say solves migration flows?").content
+    assert "student" not in content and "question" not in content and "solve" in content
+
+
+def test_who_is_spoken_to_is_not_speaking():
+    sentence = "The White House said last week Mr. Biden spoke to Lopez Obrador on migration."
+    assert not lx.attributed_to({"lopez", "obrador"}, sentence, sentence)
+    assert lx.attributed_to({"fischer"}, "“It is dirty work,” said Amy Fischer, director.", "")
