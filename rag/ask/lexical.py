@@ -1054,8 +1054,8 @@ def counted_noun(question: str) -> str | None:
     mass = re.search(r"\bhow much ([a-z]{4,})\s+(?:did|does|do|has|have|had|is|was|were|are|will|would)\b", fold(question))
     if mass and mass.group(1) not in _UNCOUNTED_MASS:
         return stem(mass.group(1))      # "how much fentanyl has Mexico seized": "two countries" is no fentanyl
-    m = re.search(r"\b(?:how many|what (?:was|is|were|are) (?:the |[a-z]+['’]s )?(?:total )?number of)\s+(?:of\s+(?:the|these|those|them)\s+)?"
-                  r"((?:[\w'-]+\s+){0,3}[\w'-]+)", re.sub(r"\bU\.S\.(?:A\.)?", "US", question), re.IGNORECASE)
+    m = re.search(r"\b(?:how many|what (?:was|is|were|are) (?:the |[a-z]+['’]s )?(?:total )?number of)\s+"
+                  r"(?:of\s+(?:the|these|those|them)\s+)?((?:[\w'-]+\s+){0,3}[\w'-]+)", re.sub(r"\bU\.S\.(?:A\.)?", "US", question), re.IGNORECASE)
     if not m:
         return None
     phrase: list[str] = []
@@ -1165,6 +1165,16 @@ def yes_no_claim(question: str) -> str | None:
     if not _YES_NO.match(question):
         return None
     return re.sub(r"^\W*is it true(?: that)?\s*", "", question, flags=re.IGNORECASE)
+
+
+_HEDGE = re.compile(r"\b(?:wants?|wanted|plans?|planned|hopes?|hoped|intends?|intended|proposed?|expected|likely) to\b|"
+                    r"\b(?:reportedly|allegedly|would|could|might|one of the|called on|urged)\b", re.IGNORECASE)
+
+
+def hedged(text: str) -> bool:
+    """Does the text say something may, would or was meant to happen, or that it is one of several ("it reportedly
+    wanted to pay Mexico $20 million", "one of the top one or two nationalities"), rather than that it did?"""
+    return bool(_HEDGE.search(text))
 
 
 def same_polarity(claim: str, sentence: str) -> bool:
@@ -1460,7 +1470,8 @@ _BACKWARD_CAUSAL = re.compile(r"^\s*(as a result|because of (this|that|these)|th
 
 _UNKNOWN = re.compile(r"\b(?:(?:is|was|are|were|it'?s|isn[’']t|wasn[’']t|aren[’']t|remains?)\s+(?:not\s+|still\s+)?"
                       r"(?:known|unknown|unclear|not clear|not known|not yet known)|(?:did|does|do|would|could)\s*(?:not|n[’']t)"
-                      r"\s+(?:publicly\s+)?(?:say|disclose|specify|reveal|know|provide|share|release|publish)|declined to (?:say|specify|disclose|comment)|"
+                      r"\s+(?:publicly\s+)?(?:say|disclose|specify|reveal|know|provide|share|release|publish)|"
+                      r"declined to (?:say|specify|disclose|comment)|"
                       r"no (?:numbers|figures|data) (?:have|has|were|was)|"
                       r"(?:have|has|had) yet to be (?:publicly )?(?:released|published|announced|disclosed|made public))\b",
                       re.IGNORECASE)
@@ -1654,8 +1665,10 @@ _VAGUE = r"(?:several|some|many|various|certain|a number of|a few|other|multiple
 
 _CONTENTS = re.compile(r"\bwhat (?:specific |exact |concrete |particular )?(?:steps|measures|details|points|elements|"
                        r"provisions|terms|actions|parts)\b.*?\b(?:in|of) (?:the|its|their|this|that) ([a-z]+)|"
-                       r"\bwhat (?:exactly |specifically )?(?:was|is|were|are|would be) (?:in|inside) (?:the|its|their) ([a-z]+)|"
-                       r"\bwhat (?:did|does|would) (?:the|its|their) ([a-z]+) (?:include|contain|involve|entail|consist)")
+                       r"\bwhat (?:exactly |specifically )?(?:was|is|were|are|would be) (?:in|inside) "
+                       r"(?:the|its|their) ([a-z]+)|"
+                       r"\bwhat (?:did|does|would) (?:the|its|their) ([a-z]+) "
+                       r"(?:include|contain|involve|entail|consist)")
 
 
 def contents_asked(question: str) -> str | None:

@@ -338,7 +338,8 @@ class Answerer:
             return False    # "did Rodriguez say Mexico would *raise* its *limit* of 35": "a maximum of 35" does not say
         return (lexical_coverage(run.terms, stems, self._get_idf()) >= MIN_YES_COVERAGE
                 and lexical_coverage(run.terms, stems, self._get_idf(), names=False) >= MIN_YES_COVERAGE
-                and all(lx.same_polarity(claim, s.text) for s in chosen))   # "... did not result in hard promises"
+                and all(lx.same_polarity(claim, s.text) for s in chosen)    # "... did not result in hard promises"
+                and (lx.hedged(claim) or not any(lx.hedged(s.text) for s in chosen)))   # "paid": "wanted to pay"
 
     def _compose(self, run: _Run, pieces: list[tuple[str, list[tuple[Source, Sentence]]]],
                  unsupported: list[str], mode: str) -> Answer:

@@ -865,7 +865,8 @@ def test_a_fact_checkers_framing_is_not_what_is_asked():
     content = lx.question_terms("Is it true that Mexico publishes its interdiction figures?").content
     assert "true" not in content and "publish" in content
     assert lx.term_covered(lx.stem("publishes"), stems("Mexico doesn't publicly share its numbers"))
-    assert all(lx.term_covered(t, stems("did not result in hard promises")) for t in lx.content_stems("firm commitments"))
+    promises = stems("did not result in hard promises")
+    assert all(lx.term_covered(t, promises) for t in lx.content_stems("firm commitments"))
 
 
 def test_who_asked_with_a_figure_in_a_clause_asks_who():
@@ -897,3 +898,10 @@ def test_who_is_spoken_to_is_not_speaking():
     sentence = "The White House said last week Mr. Biden spoke to Lopez Obrador on migration."
     assert not lx.attributed_to({"lopez", "obrador"}, sentence, sentence)
     assert lx.attributed_to({"fischer"}, "“It is dirty work,” said Amy Fischer, director.", "")
+
+
+def test_a_hedged_quote_does_not_confirm_a_plain_claim():
+    assert lx.hedged("In 2018, it reportedly wanted to pay Mexico $20 million")
+    assert lx.hedged("Venezuelans, one of the top one or two nationalities now trying to cross")
+    assert not lx.hedged("Mexico deployed 6,000 troops to its border with Guatemala in May")
+    assert not lx.hedged("the US actually paid Mexico the $20 million in 2018")
