@@ -116,6 +116,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no one named"   # "the names of the 20 men": "20 adult males" names nobody
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
+    if terms.dated and not lx.covered(terms.dated, ctx.own_stems):
+        return "its date is of something else"  # "when was the CBP One app launched": "the Merida Initiative ..."
     if terms.kind == "when" and terms.months and lx.dated_in_other_month(terms.months, s.text):
         return "its date is in another month"   # "the December call": a caption "... on May 27, 2023"
     # "These are improvements ..." refers to "several improvements"

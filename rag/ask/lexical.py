@@ -974,6 +974,7 @@ class QuestionTerms:
     figures: bool = False            # asks for figures, not whether: "what were the April figures"
     contents_of: str | None = None   # "what steps were in *the plan*": its contents, not that there is one
     placed: frozenset[str] = frozenset()    # where it asks of: "in canada" -> {canada}
+    dated: str | None = None         # "when was the CBP One *app* launched": what the date must be of
     in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
 
@@ -1408,8 +1409,26 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
+                         dated=dated_subject(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
+
+
+_DATED_SUBJECT = re.compile(r"^\W*(?:[^:?]{1,60}:\s+)?(?:when|(?:on |by )?what (?:exact )?(?:date|day|year|month))\s+"
+                            r"(?:is|was|are|were|will)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z0-9.'’-]+\s+){1,7}?)"
+                            r"(?:be\s+)?(?:scheduled|set|launched|held|signed|created|founded|announced|introduced|"
+                            r"released|started|established|opened|due|planned|enacted|approved|passed)\b")
+
+
+def dated_subject(question: str) -> str | None:
+    """The stem of the head noun of what a "when was the X launched / scheduled" question dates ("the CBP One
+    *app*", "the first immigration court *hearing* in El Paso"): a date of something else does not answer."""
+    m = _DATED_SUBJECT.search(fold(question))
+    if not m:
+        return None
+    phrase = re.split(r"\b(?:in|at|for|of|on|under|with|by|from|to)\b", m.group(1))[0].split()
+    head = content_stems(normalise_aliases(" ".join(phrase)))      # "federal authorities": the government
+    return head[-1] if head and len(head[-1]) >= 3 else None
 
 
 def asks_figures(question: str) -> bool:

@@ -905,3 +905,11 @@ def test_a_hedged_quote_does_not_confirm_a_plain_claim():
     assert lx.hedged("Venezuelans, one of the top one or two nationalities now trying to cross")
     assert not lx.hedged("Mexico deployed 6,000 troops to its border with Guatemala in May")
     assert not lx.hedged("the US actually paid Mexico the $20 million in 2018")
+
+
+def test_a_date_must_be_of_the_thing_dated():
+    assert lx.dated_subject("When was the CBP One app launched?") == "app"
+    assert lx.dated_subject("When is the first immigration court hearing in El Paso scheduled?") == lx.stem("hearing")
+    assert lx.dated_subject("what year was the merida initiative launched") == lx.stem("initiative")
+    assert lx.dated_subject("When did Abbott start sending migrants?") is None
+    assert not lx.covered("app", stems("In 2008 the Merida Initiative was launched"))
