@@ -112,10 +112,12 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
         return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.names_people and not (kind_fit("who", s.text, terms) and
-                                   any(not lx.is_place(n.split()) for n in lx.person_like_names(s.text))):
+                                   any(lx.names_person(n) for n in lx.person_like_names(s.text))):
         return "no one named"   # "the names of the 20 men": "20 adult males" names nobody
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
+    if terms.month_events and lx.other_month_event(terms.month_events, win_text):
+        return "it dates another event that month"  # "introduced in May": "which ended in May"
     if terms.dated and not lx.covered(terms.dated, ctx.own_stems):
         return "its date is of something else"  # "when was the CBP One app launched": "the Merida Initiative ..."
     if terms.kind == "when" and terms.months and lx.dated_in_other_month(terms.months, s.text):
@@ -168,6 +170,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.kind == "count":
         if terms.in_month and lx.is_rate(s.text) and not lx.months(s.text):
             return "a rate, not the month's count"      # "in December 2023": "since then, 270,000 each month"
+        if terms.deed and lx.other_deed(terms.deed, s.text):
+            return "its figure counts another deed"     # "how many has Mexico bused south": "interdicted 100,000"
         if lx.placed_elsewhere(terms.placed, s.text):
             return "its figure is of another place"     # "living in canada": "38 million ... in the United States"
         if terms.subgroup and not all(lx.term_covered(t, beside_stems) for t in terms.subgroup):

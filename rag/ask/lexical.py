@@ -206,7 +206,7 @@ oppose opposed opposes opposing
 head lead leads led heads manage manages
 priest reverend pastor clergyman
 major significant substantial considerable
-send ship shipped shipping transport transported bus bused bussed
+send ship shipped shipping transport transported bus bused bussed deploy deployed deploying
 continue continued continues continuing keep keeps kept
 require required requires requiring must obliged insist insisted insists insisting
 condition conditions precondition preconditions prerequisite prerequisites
@@ -616,8 +616,9 @@ _NAMES_PEOPLE = re.compile(r"\bnames? of (?:the |these |those |all )?(?:[\w-]+ )
                            r"detainees|deportees|guys)\b")
 
 
-_SUBGROUP = re.compile(r"\bhow many of (?:the|these|those|them|all)\b[^?]*?\b(?:were|are|was|is|had been|have been)\s+"
-                       r"([^?]{2,60}?)\W*$")
+_SUBGROUP = re.compile(r"\b(?:how many of (?:the|these|those|them|all)|"
+                       r"what (?:percent|percentage|share|proportion|fraction) of)\b[^?]*?"
+                       r"\b(?:were|are|was|is|had been|have been)\s+([^?]{2,60}?)\W*$")
 
 
 def subgroup_terms(question: str) -> tuple[str, ...]:
@@ -667,6 +668,16 @@ def placed_elsewhere(asked: Iterable[str], text: str) -> bool:
         not any(re.search(rf"\b{re.escape(p)}\b", folded) for p in asked)
 
 
+_THING_HEADS = frozenset(stem(w) for w in "bridge bridges street streets river avenue road highway".split())
+
+
+def names_person(name: str) -> bool:
+    """Is a capitalised run (``person_like_names``) a person rather than a place or a thing ("Downtown El Paso",
+    "the Stanton Street Bridge", "the United States")?"""
+    ws = name.split()
+    return not (is_place(ws) or only_place(name) or stem(fold(ws[-1])) in _THING_HEADS | _FACILITY_HEADS)
+
+
 def only_place(name: str) -> bool:
     """Is the name a place and nothing else ("Downtown El Paso", "Mexico City"; not "Chihuahua State Population
     Council")?"""
@@ -684,13 +695,15 @@ def is_place(run: list[str]) -> bool:
             or fold(run[-1]) in ("city", "county") or normalise_aliases(folded) == "us")
 
 
-_AGENT = re.compile(r"\b(?:did|has|have|does|do|will|would)\s+(?:the\s+)?([a-z]+)\s+(?:itself\s+|alone\s+)?[a-z]+")
+_AGENT = re.compile(r"\b(?:did|has|have|does|do|will|would)\s+(?:the\s+)?([a-z]+)\s+(?:itself\s+|alone\s+)?[a-z]+|"
+                    r"\b(?:was|were|is|are)\s+(?:the\s+)?([a-z]+)\s+[a-z]+ing\b")
 
 
 def question_agent(question: str) -> str | None:
     """The country a "how many ... did X do" question asks to have done it: "how many flights has *Mexico* sent"."""
     m = _AGENT.search(normalise_aliases(question))
-    return m.group(1) if m and (m.group(1) in PLACE_NAMES or m.group(1) == "us") else None
+    agent = (m.group(1) or m.group(2)) if m else None
+    return agent if agent in PLACE_NAMES or agent == "us" else None
 
 
 def other_origin(agent: str, sentence: str) -> bool:
@@ -975,6 +988,8 @@ class QuestionTerms:
     contents_of: str | None = None   # "what steps were in *the plan*": its contents, not that there is one
     placed: frozenset[str] = frozenset()    # where it asks of: "in canada" -> {canada}
     dated: str | None = None         # "when was the CBP One *app* launched": what the date must be of
+    month_events: frozenset[tuple[str, str]] = frozenset()   # "introduced in May": (begin, may)
+    deed: str | None = None          # "how many has Mexico *bused*": what was done to what is counted
     in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
 
@@ -1409,7 +1424,7 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
-                         dated=dated_subject(q),
+                         dated=dated_subject(q), month_events=frozenset(month_events(q)), deed=count_deed(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
 
@@ -1429,6 +1444,56 @@ def dated_subject(question: str) -> str | None:
     phrase = re.split(r"\b(?:in|at|for|of|on|under|with|by|from|to)\b", m.group(1))[0].split()
     head = content_stems(normalise_aliases(" ".join(phrase)))      # "federal authorities": the government
     return head[-1] if head and len(head[-1]) >= 3 else None
+
+
+_BEGIN_WORDS = "introduc|launch|start|began|begin|creat|implement|establish|enact|adopt|restart|unveil|roll"
+_END_WORDS = "end|expir|lift|terminat|scrap|rescind|repeal|abolish"
+_MONTH_EVENT = re.compile(rf"\b(?:({_BEGIN_WORDS})|({_END_WORDS}))\w*\s+(?:[a-z]+\s+){{0,2}}?in\s+"
+                          rf"({'|'.join(MONTHS)})\b")
+
+
+def month_events(text: str) -> set[tuple[str, str]]:
+    """(begin|end, month) pairs a text dates: "the policy ... introduced in May" -> (begin, may); "which ended in
+    May" -> (end, may)."""
+    return {("begin" if m.group(1) else "end", m.group(3)) for m in _MONTH_EVENT.finditer(fold(text))}
+
+
+def other_month_event(asked: Iterable[tuple[str, str]], text: str) -> bool:
+    """Does ``text`` date the opposite event in the month the question dates one ("introduced in May": "which
+    ended in May"), and not the one asked?"""
+    said = month_events(text)
+    return any((kind, month) not in said and ("end" if kind == "begin" else "begin", month) in said
+               for kind, month in asked)
+
+
+_COUNT_DEED = re.compile(r"\bhow (?:many|much)\b.*?\b(?:did|has|have|had|does|do|will|would)\s+(?:the\s+)?"
+                         r"((?:[a-z.&'’-]+\s+){1,4}?)(?:actually\s+|really\s+|reportedly\s+)?([a-z]+)\b")
+# deeds done to people that a figure may count, which a paraphrase does not swap: stopping them is not moving them
+_DEEDS = frozenset(stem(w) for w in ("stop", "send"))
+
+
+def count_deed(question: str) -> str | None:
+    """What a "how many ... has X done" question says was done to what it counts, when it is one of ``_DEEDS``
+    ("how many migrants has Mexico *bused* south": send; "did Mexico *interdict*": stop)."""
+    for m in _COUNT_DEED.finditer(normalise_aliases(question)):
+        if not all(w in _LEARNED.proper or w in PLACE_NAMES or w in ("us", "and", "of") for w in m.group(1).split()):
+            continue
+        deed = _SYNONYM.get(stem(m.group(2)), stem(m.group(2)))
+        return deed if deed in _DEEDS else None
+    return None
+
+
+def other_deed(deed: str, text: str) -> bool:
+    """Is a figure of ``text`` led by another of ``_DEEDS`` than the one asked, and none by it ("how many has
+    Mexico bused": "Mexico interdicted roughly 100,000 migrants", "280,000 being interdicted"; "deployed 6,000
+    troops to intercept migrants" is a sending too)?"""
+    toks = list(_WORD.finditer(text))
+    led: set[str] = set()
+    for m in _COUNT_WORD.finditer(text):
+        before = [fold(t.group()) for t in toks if t.end() <= m.start()][-3:]
+        after = [fold(t.group()) for t in toks if t.start() >= m.end()][:3]    # "280,000 being interdicted"
+        led |= {_SYNONYM.get(stem(w), stem(w)) for w in before + after} & _DEEDS
+    return deed not in led and bool(led)
 
 
 def asks_figures(question: str) -> bool:

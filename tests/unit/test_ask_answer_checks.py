@@ -913,3 +913,35 @@ def test_a_date_must_be_of_the_thing_dated():
     assert lx.dated_subject("what year was the merida initiative launched") == lx.stem("initiative")
     assert lx.dated_subject("When did Abbott start sending migrants?") is None
     assert not lx.covered("app", stems("In 2008 the Merida Initiative was launched"))
+
+
+def test_a_bridge_or_a_district_is_nobody():
+    assert not lx.names_person("Stanton Street Bridge") and not lx.names_person("Downtown El Paso")
+    assert lx.names_person("Santiago Rodriguez")
+
+
+def test_a_month_dates_the_event_asked_not_its_opposite():
+    asked = lx.month_events("What was the name of the asylum policy the Biden administration introduced in May?")
+    assert asked == {("begin", "may")}
+    assert lx.other_month_event(asked, "During that policy, which ended in May, Mexico took back migrants.")
+    assert not lx.other_month_event(asked, "The policy was introduced in May and ended in May.")
+    assert not lx.other_month_event(asked, "Mexico took back migrants over 1 million times.")
+
+
+def test_a_share_of_a_group_must_say_what_the_part_is():
+    assert lx.subgroup_terms("what percent of the migrants crossing in december were venezuelan") == ("venezuelan",)
+
+
+def test_was_mexico_interdicting_asks_what_mexico_did():
+    assert lx.question_agent("how many migrants a month was mexico interdicting in 2022") == "mexico"
+
+
+def test_stopping_people_is_not_moving_them():
+    assert lx.count_deed("How many migrants has Mexico bused from northern Mexico to the south?") == lx.stem("send")
+    assert lx.count_deed("how many migrants did mexico stop in march") == lx.stem("stop")
+    assert lx.count_deed("how many did U.S. Border Patrol process") is None
+    send = lx.stem("send")
+    assert lx.other_deed(send, "Early last year, Mexico interdicted roughly 100,000 migrants per month")
+    assert lx.other_deed(send, "more migrants are stopped, with over 280,000 being interdicted in Mexico")
+    assert not lx.other_deed(send, "Mexico deployed 6,000 troops to its border with Guatemala to intercept migrants")
+    assert not lx.other_deed(send, "U.S. Customs and Border Protection handed over 20 adult males")
