@@ -1,11 +1,11 @@
-"""Regression guard: the default configuration on eval/questions/seed.jsonl and the thirty-nine held-out sets.
+"""Regression guard: the default configuration on eval/questions/seed.jsonl and the forty-one held-out sets.
 
 Real ingest of corpus/ into a tmp dir with the real embedding model (once for all sets), and the default LLM
 provider from settings (extractive unless newsrag.toml says otherwise). Fails when answer accuracy, refusal rate
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-01 at commit 2c0ad2f (extractive), lowered by about two answerable
+Thresholds are the figures measured on 2026-12-01 at commit e888c58 (extractive), lowered by about two answerable
 and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but heldout-o, 0.981):
 
     set        answerable correct   unanswerable refused
@@ -23,16 +23,16 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but
     heldout-k  52/56 (0.929)        23/24 (0.958)
     heldout-l  51/56 (0.911)        23/24 (0.958)
     heldout-m  51/56 (0.911)        22/24 (0.917)
-    heldout-n  53/56 (0.946)        23/24 (0.958)
+    heldout-n  53/56 (0.946)        24/24 (1.000)
     heldout-o  54/56 (0.964)        23/24 (0.958)
     heldout-p  53/56 (0.946)        24/24 (1.000)
     heldout-q  52/56 (0.929)        22/24 (0.917)
     heldout-r  53/56 (0.946)        24/24 (1.000)
-    heldout-s  48/56 (0.857)        22/24 (0.917)
+    heldout-s  48/56 (0.857)        23/24 (0.958)
     heldout-t  52/56 (0.929)        23/24 (0.958)
     heldout-u  51/56 (0.911)        21/24 (0.875)
-    heldout-v  56/56 (1.000)        23/24 (0.958)
-    heldout-w  51/56 (0.911)        22/24 (0.917)
+    heldout-v  56/56 (1.000)        24/24 (1.000)
+    heldout-w  51/56 (0.911)        23/24 (0.958)
     heldout-x  52/56 (0.929)        23/24 (0.958)
     heldout-y  49/56 (0.875)        24/24 (1.000)
     heldout-z  56/56 (1.000)        23/24 (0.958)
@@ -45,18 +45,20 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but
     heldout-zg 49/56 (0.875)        23/24 (0.958)
     heldout-zh 53/56 (0.946)        24/24 (1.000)
     heldout-zi 49/56 (0.875)        23/24 (0.958)
-    heldout-zj 49/56 (0.875)        23/24 (0.958)
+    heldout-zj 49/56 (0.875)        24/24 (1.000)
     heldout-zk 51/56 (0.911)        22/24 (0.917)
     heldout-zl 48/56 (0.857)        22/24 (0.917)
-    heldout-zm 49/56 (0.875)        22/24 (0.917)
+    heldout-zm 49/56 (0.875)        24/24 (1.000)
+    heldout-zn 53/56 (0.946)        24/24 (1.000)
+    heldout-zo 50/56 (0.893)        20/24 (0.833)
 
 Each held-out set was first run once, unseen, before its failures were read; those first-run figures (README.md,
 eval/README.md) are the estimate for questions nobody tuned on. heldout-t and heldout-u were run once at d707e9c and
 not looked at until their failures were listed at c1b4aa4. heldout-z to -zi were written in pairs during the stop that ended at c1b4aa4 and each pair was
 run once at the commit then current (z, za at c572903; zb, zc at 0ac4c71; zd, ze at 5b51c00; zf, zg at 591f5c3;
-zh, zi at c1b4aa4) before its failures were read. The next stop wrote zj to zm: zj, zk were first run at e8d2015
-(accuracy 0.884, refusals 0.833), then read; zl, zm were first run at 2c0ad2f (accuracy 0.866, refusals 0.917)
-and not read before these thresholds were set. The guard keeps the figures from getting worse.
+zh, zi at c1b4aa4) before its failures were read. The next stop wrote zj to zo: zj, zk were first run at
+e8d2015 (accuracy 0.884, refusals 0.833); zl, zm at 2c0ad2f (0.866, 0.917); zn, zo at 4f5ef07 (0.920, 0.813);
+each pair was read after its first run. The guard keeps the figures from getting worse.
 """
 
 import pytest
@@ -85,16 +87,16 @@ THRESHOLDS = {
     "heldout-k.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-l.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-m.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
-    "heldout-n.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-n.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-o.jsonl": (0.92, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-p.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-q.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-r.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-s.jsonl": (0.82, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-s.jsonl": (0.82, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-t.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-u.jsonl": (0.87, 0.83, MIN_GOLD_CITED_RATE),
-    "heldout-v.jsonl": (0.96, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-w.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-v.jsonl": (0.96, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-w.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-x.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-y.jsonl": (0.83, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-z.jsonl": (0.96, 0.91, MIN_GOLD_CITED_RATE),
@@ -107,10 +109,12 @@ THRESHOLDS = {
     "heldout-zg.jsonl": (0.83, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zh.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zi.jsonl": (0.83, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-zj.jsonl": (0.83, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zj.jsonl": (0.83, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zk.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-zl.jsonl": (0.82, 0.87, MIN_GOLD_CITED_RATE),
-    "heldout-zm.jsonl": (0.83, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zm.jsonl": (0.83, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zn.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zo.jsonl": (0.85, 0.79, MIN_GOLD_CITED_RATE),
 }
 
 
