@@ -190,7 +190,7 @@ def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence, speaker_quoted: bool) 
     noun it asks about ("which *bridge*"), a reason for a "why" question, a name for "what is it called"."""
     bonus = 0.0
     if terms.weekdays:
-        days = {lx.fold(w) for w in lx.words(s.text)} & lx.WEEKDAYS
+        days = lx.weekdays_in(s.text)
         if terms.weekdays & days:
             bonus += 0.06
         elif days:

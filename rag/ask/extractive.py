@@ -91,7 +91,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "it speaks of another year"  # "in 2023" asked of a 2024 article's "This year, ..."
     if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):
         return "the question's month is not in its paragraph"
-    said_days = {lx.fold(w) for w in lx.words(win_text)} & lx.WEEKDAYS
+    said_days = lx.weekdays_in(win_text)
     if terms.weekdays and said_days and not terms.weekdays & said_days:
         return "it speaks of other days"    # "on Saturday": "on Wednesday ... and on Thursday"
     if terms.lasting and not lx.covered(terms.lasting, s.stems):
@@ -156,7 +156,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
     if terms.kind == "count" and terms.total and not terms.weekdays and not lx.says_total(s.text) and \
-            {lx.fold(w) for w in lx.words(s.text)} & lx.WEEKDAYS:
+            lx.weekdays_in(s.text):
         return "a day's count, not the total asked"     # "in all of December": "two on Wednesday, six on Thursday"
     if terms.figures and lx.says_unknown(s.text, "count"):
         return "it says the figure is not given"    # "April's figures, which have yet to be publicly released"

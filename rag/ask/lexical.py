@@ -36,6 +36,11 @@ MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "
 MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
+
+def weekdays_in(text: str) -> frozenset[str]:
+    """The weekdays ``text`` names ("on Friday" -> {friday})."""
+    return frozenset(w for w in (fold(x) for x in words(text)) if w in WEEKDAYS)
+
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
@@ -1110,6 +1115,12 @@ _META_NOUNS = frozenset("estimates figures numbers accounts reports statistics r
 _IRREGULAR_PLURALS = frozenset("people men women children police personnel staff".split())
 
 
+def _counted_plural(word: str) -> bool:
+    """Is the folded word a plural noun a figure may count ("flights", "men"; not "its", "estimates")?"""
+    return (len(word) > 3 and word.endswith("s") and not word.endswith("ss") or word in _IRREGULAR_PLURALS) \
+        and word not in STOPWORDS and word not in _META_NOUNS
+
+
 def counts_it(counted: str, text: str) -> bool:
     """Does a figure of ``text`` count what the question counts? A figure followed by another plural noun counts
     that ("11 total deportation flights" counts no Venezuelans); one followed by no plural noun, or by the
@@ -1126,12 +1137,10 @@ def counts_it(counted: str, text: str) -> bool:
         if re.match(r"\s*(?:%|percent\b)", text[m.end():m.end() + 9]):
             continue            # a share, not a count
         after = [fold(t.group()) for t in toks if t.start() >= m.end()][:4]
-        nouns = [w for w in after if (len(w) > 3 and w.endswith("s") and not w.endswith("ss") or w in _IRREGULAR_PLURALS)
-                 and w not in STOPWORDS and w not in _META_NOUNS]
+        nouns = [w for w in after if _counted_plural(w)]
         if not nouns and re.match(r"\s+(?:per|a|each|every)\s+(?:day|week|month|year)\b", text[m.end():m.end() + 16]):
             before = [fold(t.group()) for t in toks if t.end() <= m.start()][-16:]
-            nouns = [w for w in reversed(before) if len(w) > 3 and w.endswith("s") and not w.endswith("ss")
-                     and w not in STOPWORDS and w not in _META_NOUNS][:1]    # "flights ..., but now one per week"
+            nouns = [w for w in reversed(before) if _counted_plural(w)][:1]    # "flights ..., but now one per week"
         if not nouns:
             return True
         st = _SYNONYM.get(stem(nouns[0]), stem(nouns[0]))
@@ -1167,8 +1176,10 @@ _ASKS_IF_KNOWN = re.compile(r"^\W*(?:fact[ -]?check\W+)?(?:is it|was it|is anyth
 _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
                            r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
-# how a question is framed: "For my essay: ...", "Students' question: ...", "Fact check: ...", "Is it true that ..."
-_FRAMING = re.compile(r"^\W*(?:[^:?]{1,60}:\s+)?(?:fact[- ]?check(?:ing)?\W*)?"
+# a label before the question: "For my essay: ...", "Students' question: ..."
+_LABEL = r"(?:[^:?]{1,60}:\s+)?"
+# how a question is framed: a label, "Fact check: ...", "Is it true that ..."
+_FRAMING = re.compile(rf"^\W*{_LABEL}(?:fact[- ]?check(?:ing)?\W*)?"
                       r"(?:is it (?:true|correct|accurate|right|the case)(?: that)?|true or false\W*)?", re.IGNORECASE)
 _YES_NO = re.compile(r"^\W*(?:is it true|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b",
                      re.IGNORECASE)
@@ -1253,7 +1264,7 @@ def question_kind(question: str) -> str:
     q = _us(fold(question))
     if _ASKS_IF_KNOWN.search(q):
         return "other"          # "is it known how many ... are deported?": whether, not how many
-    if re.match(r"^\W*(?:[\w' ]+:\s*)?(?:who|whom|whose)\b", q) and re.search(r",[^,]*\bhow (?:many|much)\b", q):
+    if re.match(rf"^\W*{_LABEL}(?:who|whom|whose)\b", q) and re.search(r",[^,]*\bhow (?:many|much)\b", q):
         return "who"            # "who directs the office, cited on how many returnees ...": who, not how many
     if re.search(r"\bhow (many|much)\b|\bwhat (percent|percentage|share|proportion|number|amount|sum|figure)\b|"
                  r"\bhow (large|big|long|far|old|often)\b", q) or _QUANTITY_NOUN.search(q):
@@ -1395,6 +1406,7 @@ def question_terms(question: str) -> QuestionTerms:
     folded = normalise_aliases(q)
     content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", _FRAMING.sub(" ", q))))))
     naming = asks_name(q)
+    kind = question_kind(q)
     role = question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q)))      # not who is cited
     if naming and role is None:
         # "what's the other name for MPP": a name given answers, the word "name" need not (the name of a person
@@ -1402,9 +1414,8 @@ def question_terms(question: str) -> QuestionTerms:
         content = tuple(t for t in content if t != "name") or content
     if re.search(r"\bhow often\b", fold(q)):
         content = tuple(t for t in content if t != "often") or content     # the form of the question, as "how many"
-    days = frozenset(w for w in (fold(x) for x in words(q)) if w in WEEKDAYS)
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
-                         content=content, months=frozenset(months(q)), kind=question_kind(q), weekdays=days,
+                         content=content, months=frozenset(months(q)), kind=kind, weekdays=weekdays_in(q),
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
                          speaker_words=question_speaker_words(q),
                          attribution=question_attribution(q), naming=naming,
@@ -1423,13 +1434,13 @@ def question_terms(question: str) -> QuestionTerms:
                          describes=bool(re.search(r"\b(?:what|which) (?:kind|type|sort)s? of\b", folded)),
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
-                         figures=asks_figures(q), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
+                         figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), month_events=frozenset(month_events(q)), deed=count_deed(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
 
 
-_DATED_SUBJECT = re.compile(r"^\W*(?:[^:?]{1,60}:\s+)?(?:when|(?:on |by )?what (?:exact )?(?:date|day|year|month))\s+"
+_DATED_SUBJECT = re.compile(rf"^\W*{_LABEL}(?:when|(?:on |by )?what (?:exact )?(?:date|day|year|month))\s+"
                             r"(?:is|was|are|were|will)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z0-9.'’-]+\s+){1,7}?)"
                             r"(?:be\s+)?(?:scheduled|set|launched|held|signed|created|founded|announced|introduced|"
                             r"released|started|established|opened|due|planned|enacted|approved|passed)\b")
@@ -1496,12 +1507,12 @@ def other_deed(deed: str, text: str) -> bool:
     return deed not in led and bool(led)
 
 
-def asks_figures(question: str) -> bool:
-    """Does the question ask for a figure ("how many", "what were the April figures"), not whether one is
-    given ("were April's figures released?")?"""
+def asks_figures(question: str, kind: str) -> bool:
+    """Does the question (of ``kind``) ask for a figure ("how many", "what were the April figures"), not whether
+    one is given ("were April's figures released?")?"""
     if _YES_NO.match(question) or _EXPECTATION.search(fold(question)):
         return False
-    return question_kind(question) == "count" or bool(
+    return kind == "count" or bool(
         re.search(r"\b(?:figures?|numbers?|data|statistics|stats|tally|totals?)\b", fold(question)))
 
 

@@ -808,9 +808,9 @@ def test_under_a_president_is_his_administration():
 
 
 def test_figures_not_released_do_not_answer_what_they_are():
-    assert lx.asks_figures("What were the U.S. border crossing figures for April 2024?")
-    assert not lx.asks_figures("Were April's border figures released?")
-    assert not lx.asks_figures("What are April's figures expected to show?")
+    assert lx.question_terms("What were the U.S. border crossing figures for April 2024?").figures
+    assert not lx.question_terms("Were April's border figures released?").figures
+    assert not lx.question_terms("What are April's figures expected to show?").figures
     assert lx.says_unknown("April's figures, which have yet to be publicly released, are expected to show low numbers",
                            "count")
     assert lx.says_unknown("Mexico doesn't publicly share its interdiction numbers", "count")
