@@ -143,7 +143,12 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
     if kind == "when":
         return lx.has_date_expression(text)
     if kind == "why":
-        return lx.gives_reason(text)
+        if terms is None:
+            return lx.gives_reason(text)
+        asked = terms.names | set(terms.content)
+        return lx.gives_reason(text, asked) and not lx.restates_as_reason(text, asked)
+    if kind == "where":     # "where did he hold the press conference": a place the question does not name
+        return terms is None or lx.gives_place(text, terms.names | set(terms.content), terms.origin)
     if kind == "who":
         asked = (terms.names | set(terms.content)) if terms is not None else set()
 

@@ -12,6 +12,7 @@ from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, earl
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
+MIN_REASON_COVERAGE = 0.4  # a reason must be said of what is asked: its sentence covers more of the question
 MIN_FIGURE_COVERAGE = 0.3  # a figure's or a date's own sentence must speak of what is asked about the things named
 RARE_NAME_IDF = 3.0         # names in fewer than ~1 in 20 of the corpus's sentences
 
@@ -150,7 +151,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "names missing nearby: " + ", ".join(missing)
     # "how many at the shelter": "half of the migrants in Juarez", in the paragraph that mentions the shelter
     if (terms.kind in ("count", "when", "why") or lx.asks_place(terms)) and \
-            lexical_coverage(lx.without_focus(terms), ctx.own_stems, idf, names=False) < MIN_FIGURE_COVERAGE:
+            lexical_coverage(lx.without_focus(terms), ctx.own_stems, idf, names=False) < \
+            (MIN_REASON_COVERAGE if terms.kind == "why" else MIN_FIGURE_COVERAGE):
         what = {"count": "figure", "when": "date", "why": "reason"}.get(terms.kind, "place")
         return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):

@@ -170,7 +170,9 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:turn|turns|turned|turning) away", "reject"),
     (r"re-?(?:implement|instate|start)(?:s|ed|ing)?", "reinstate"),
     (r"(?:have|has|had|having) to", "require"),
-    (r"(?:are|is|was|were|be|been|being) (?:so |very |strongly )?against", "oppose"),
+    (r"((?:are|is|was|were|be|been|being) (?:[\w-]+ ){0,3}?)against", r"\1oppose"),
+    (r"rather(?! than)", "prefer"),
+    (r"(?:show|shows|showed|showing|turn|turns|turned|turning) up", "arrive"),
     (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
     (r"sit[- ]?downs?\b|sat down", "meeting"),
@@ -227,6 +229,9 @@ expand expanded expanding expands expansion extend extended extending extends br
 firm hard binding concrete
 talk talks conversation conversations discussion discussions
 publish published publishes publicly disclose disclosed discloses
+prefer prefers preferred preferring
+arrive arrives arrived arriving coming comes
+interior inside inland
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
@@ -800,10 +805,42 @@ _REASON = re.compile(r"\b(?:because|since|due to|given|so that|in order to|as a 
                      r"manage|support))\b", re.IGNORECASE)
 
 
-def gives_reason(text: str) -> bool:
+def gives_reason(text: str, asked: Iterable[str] = ()) -> bool:
     """Does the text give a reason, cause or purpose ("because", "due to", "fleeing", "so that", "would")?
-    "Mexico said it restarted deportations on Dec. 30" gives none."""
-    return bool(_REASON.search(strip_markers(text)))
+    "Mexico said it restarted deportations on Dec. 30" gives none. A word of a name ("Customs and Border
+    *Protection*", "asylum *seekers*") is no reason, and with ``asked`` (the question's stems) neither is a
+    reason clause that only says again what the question says."""
+    text = strip_markers(text)
+    asked = set(asked)
+    for m in _REASON.finditer(text):
+        word = m.group(0)
+        if word[0].isupper() and m.start() > 0 and not re.search(r"(?:^|[.!?:;“\"(–—-])\s*$", text[:m.start()]):
+            continue
+        if word.lower() in ("seekers", "seeker"):
+            continue
+        if asked and _restates(text[m.end():], asked):
+            continue
+        return True
+    return False
+
+
+def restates_as_reason(text: str, asked: Iterable[str]) -> bool:
+    """Is what the question asks the reason for given as the reason of something else? "Why doesn't the app
+    work south of Mexico City": "they can't use the app ... since the app doesn't work south of Mexico City"."""
+    text = strip_markers(text)
+    return any(_restates(text[m.end():], set(asked)) for m in _CAUSAL.finditer(text))
+
+
+_CAUSAL = re.compile(r"\b(?:because|since|due to|as|so that|given that|after)\b", re.IGNORECASE)
+
+
+def _restates(after: str, asked: set[str]) -> bool:
+    """Does the clause starting ``after`` a reason word only say again what was asked (three or more of its
+    content words, at least 0.6 of them, among ``asked``)?"""
+    clause = re.split(r"[,;.:!?“”\"()–—]", after, maxsplit=1)[0]
+    stems_ = content_stems(normalise_aliases(" ".join(clause.split()[:14])))
+    hits = sum(1 for t in stems_ if covered(t, asked))
+    return hits >= 3 and hits >= 0.6 * len(stems_)
 
 
 def person_like_names(text: str) -> list[str]:
@@ -997,6 +1034,7 @@ class QuestionTerms:
     deed: str | None = None          # "how many has Mexico *bused*": what was done to what is counted
     in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
+    origin: bool = False             # "where ... *from*": a nationality ("a Colombian") says where from
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1273,6 +1311,8 @@ def question_kind(question: str) -> str:
     # is a relative clause of a "what" question
     first = _WH.search(q)
     word = first.group(1) if first else ""
+    if word == "where" and re.match(rf"^\W*{_LABEL}(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", q):
+        return "other"          # "did he say it must be tackled where migrants come from?" asks whether
     if word in ("when", "where", "why"):
         return word
     if word in ("who", "whom", "whose"):
@@ -1435,7 +1475,8 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
-                         dated=dated_subject(q), month_events=frozenset(month_events(q)), deed=count_deed(q),
+                         dated=dated_subject(q), origin=bool(re.search(r"\bwhere\b.*\bfrom\b", fold(q))),
+                         month_events=frozenset(month_events(q)), deed=count_deed(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
 
@@ -2013,3 +2054,46 @@ class Idf:
     @property
     def max(self) -> float:
         return math.log((self.n + 1) / 0.5)
+
+
+# where a thing is: a place word after a preposition of place ("in Chihuahua City", "at the Stanton Street
+# Bridge", "returned to Guatemala", "a three-hour drive south of the border"); "a blockade of Cuba" is none
+_PLACE_WORDS = ("city|cities|town|towns|border|borders|bridge|bridges|shelter|shelters|state|states|country|countries|"
+                "port|ports|camp|camps|street|streets|downtown|region|capital|end|side|area|areas|office|headquarters|"
+                "center|centre|airport|station|building|palace|house|consulate|embassy|court|courts|courthouse|hotel|"
+                "plaza|square|county|province|village|neighborhood|island|coast|river|facility|facilities|location|"
+                "locations|crossing|interior|south|north|east|west|home|homes|abroad|overseas|community|communities|"
+                "place|places|nation|nations|district|districts|site|sites|land|lands|territory|territories|soil")
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|to|from|near|into|onto|across|along|outside|inside|within|between|toward|towards|via|through|"
+    r"throughout|linking|where|(?:starting|beginning) (?:with|in)|(?:south|north|east|west)\s+of|"
+    r"(?:middle|side|end|edge|foot|heart|outskirts|center|centre|part|parts)\s+of)\s+"
+    r"((?:(?:the|a|an|its|their|his|her|our|this|that)\s+)?"
+    rf"(?:(?:[A-Z][\w.'’-]*[\s,]*)+(?:{_PLACE_WORDS})?|(?:[a-z'’-]+\s+){{0,3}}(?:{_PLACE_WORDS}))\b)")
+_WHERE_PLACE = re.compile(r"\b((?:the|these|those|a|an)\s+[a-z'’-]+)\s+where\b")   # "these are the tents where ..."
+_ON_PLACE = re.compile(rf"\bon\s+((?:the|a|an|its|their)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_PLACE_WORDS}))\b")
+
+
+def places_given(text: str) -> list[str]:
+    """The place phrases the text gives after a preposition of place."""
+    text = strip_markers(text)
+    found = [m.group(1).strip(" ,") for m in _LOCATIVE.finditer(text)] + [m.group(1) for m in _ON_PLACE.finditer(text)] + \
+        [m.group(1) for m in _WHERE_PLACE.finditer(text)]
+    # "to Mexican officials" is people, "in December" a time
+    return [p for p in found if not _TIME_OR_PEOPLE.fullmatch(p)]
+
+
+_WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS))
+_TIME_OR_PEOPLE = re.compile(rf"(?:(?:the|a|an)\s+)?(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES}|[A-Z][a-z]+(?:an|ian|ese|ish)|\d{{4}})"
+                             r"(?:[\s,]+\d{1,4})*", re.IGNORECASE)
+
+
+def gives_place(text: str, asked: Iterable[str], origin: bool = False) -> bool:
+    """Does the text say where, with a place the question does not already name? "Where in Juarez is the
+    shelter": "a Juarez shelter" gives no place beyond Juarez. ``origin`` ("where are they from"): a
+    nationality ("a Nicaraguan and a Colombian") says it too."""
+    if origin and _DEMONYM.search(text):
+        return True
+    asked = set(asked)
+    return any(any(not covered(t, asked) for t in content_stems(normalise_aliases(p)))
+               for p in places_given(text))

@@ -945,3 +945,65 @@ def test_stopping_people_is_not_moving_them():
     assert lx.other_deed(send, "more migrants are stopped, with over 280,000 being interdicted in Mexico")
     assert not lx.other_deed(send, "Mexico deployed 6,000 troops to its border with Guatemala to intercept migrants")
     assert not lx.other_deed(send, "U.S. Customs and Border Protection handed over 20 adult males")
+
+
+def where_fits(question: str, sentence: str) -> bool:
+    return kind_fit("where", sentence, lx.question_terms(question))
+
+
+def test_where_needs_a_place_the_question_does_not_name():
+    assert lx.question_kind("Where did López Obrador hold the press conference?") == "where"
+    assert not where_fits("Where did López Obrador hold the press conference at which he demanded $20 billion for "
+                          "Latin America and the Caribbean?",
+                          "In a press conference on Friday, López Obrador called on the U.S. to approve a plan that "
+                          "would deploy $20 billion to Latin American and Caribbean countries.")
+    assert not where_fits("where in the us do most of the 38 million people of mexican descent live",
+                          "He will watch out for the 38 million people of Mexican descent living in the United States.")
+    assert where_fits("where does mexico process the asylum seekers who get sent back",
+                      "The migrants are processed inside a tent city on the Mexican side of the Stanton Street Bridge.")
+    assert where_fits("where does mexico process the returned asylum seekers",
+                      "These are the tents where the Mexican government is processing returned asylum seekers.")
+    assert where_fits("where did he say the problem must be taken care of",
+                      "we need to take care of the problem in originating communities,” Lopez Obrador said.")
+    assert where_fits("where do many migrants caught at mexico's southern border get sent back to",
+                      "Many migrants are stopped at the Guatemala-Mexico border and promptly returned to Guatemala.")
+    assert where_fits("Where did CBP say MPP implementation would begin first?",
+                      "These are improvements we will be making, starting with El Paso where MPP implementation begins.")
+    # a time or people after "in" / "to" is no place
+    assert lx.places_given("handed over to Mexican officials on Friday in December") == []
+
+
+def test_where_from_is_answered_by_a_nationality():
+    assert where_fits("where were the first two people sent back from? one was nicaraguan",
+                      "CBP walked the first two asylum seekers – a Nicaraguan and a Colombian – over to Mexico.")
+
+
+def test_did_he_say_where_asks_whether():
+    assert lx.question_kind("Did Lopez Obrador say migration needs to be tackled where migrants come from?") == "other"
+
+
+def why_fits(question: str, sentence: str) -> bool:
+    return kind_fit("why", sentence, lx.question_terms(question))
+
+
+def test_a_reason_is_not_the_question_said_again():
+    # what is asked about is given as the reason of something else
+    assert not why_fits("why doesnt the cbp one app work south of mexico city",
+                        "From there, they can’t use the CBP One app to make appointments, since the app doesn’t "
+                        "work south of Mexico City, said Amy Fischer.")
+    # words of names are no reasons: Customs and Border *Protection*, asylum *seekers*
+    assert not lx.gives_reason("U.S. Customs and Border Protection handed over 20 adult males to Mexican officials.")
+    assert not lx.gives_reason("The U.S. returned the largest group of asylum seekers to Mexico.")
+    assert why_fits("why are so many mexicans from the interior coming to juarez",
+                    "Many people from the interior of Mexico who have arrived in Juarez say they are fleeing drug "
+                    "violence.")
+    assert lx.gives_reason("Because Mexico ran out of money, the buses stopped.")
+
+
+def test_everyday_words_for_opposing_preferring_and_arriving():
+    same = lambda a, b: lx.content_stems(lx.normalise_aliases(a)) == lx.content_stems(lx.normalise_aliases(b))
+    assert same("advocates are so against the program", "advocates oppose the program")
+    assert same("would rather see Biden", "would prefer see Biden")
+    assert not same("rather than Biden", "prefer Biden")
+    assert same("people showing up in Juarez", "people arriving in Juarez")
+    assert same("people from inside Mexico", "people from interior Mexico")
