@@ -121,6 +121,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "it dates another event that month"  # "introduced in May": "which ended in May"
     if terms.dated and not lx.covered(terms.dated, ctx.own_stems):
         return "its date is of something else"  # "when was the CBP One app launched": "the Merida Initiative ..."
+    if terms.kind == "when" and not terms.asks_saying and lx.dates_only_the_saying(s.text):
+        return "its date is when it was said"   # "when did Johnson take office": "Johnson said Wednesday ..."
     if terms.kind == "when" and terms.months and lx.dated_in_other_month(terms.months, s.text):
         return "its date is in another month"   # "the December call": a caption "... on May 27, 2023"
     # "These are improvements ..." refers to "several improvements"

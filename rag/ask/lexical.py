@@ -1035,6 +1035,7 @@ class QuestionTerms:
     in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
     origin: bool = False             # "where ... *from*": a nationality ("a Colombian") says where from
+    asks_saying: bool = False        # "when did he *say* ...": the day something was said answers
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1476,6 +1477,7 @@ def question_terms(question: str) -> QuestionTerms:
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), origin=bool(re.search(r"\bwhere\b.*\bfrom\b", fold(q))),
+                         asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
                          month_events=frozenset(month_events(q)), deed=count_deed(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
@@ -2097,3 +2099,18 @@ def gives_place(text: str, asked: Iterable[str], origin: bool = False) -> bool:
     asked = set(asked)
     return any(any(not covered(t, asked) for t in content_stems(normalise_aliases(p)))
                for p in places_given(text))
+
+
+# when something was said, not done: "Chicago Mayor Brandon Johnson said Wednesday ...", "told NBC News on Monday"
+_SAID_WHEN = re.compile(
+    r"\b(?:said|says|told|tells|announced|stated|added|wrote|reported|explained|noted|commented)\b"
+    r"(?:\s+[A-Z][\w.’'-]*){0,3}?\s+(?:on\s+|late\s+|early\s+)?"
+    rf"(?i:{'|'.join(sorted(WEEKDAYS))}|today|yesterday|last\s+(?:week|month|year)|this\s+(?:week|month|year))\b")
+_ASKS_SAYING = re.compile(r"\b(?:say|said|says|tell|told|announc\w*|state|stated|speak|spoke|comment\w*|"
+                          r"report\w*|remark\w*|note|noted|add|added|call|called|statement|interview)\b")
+
+
+def dates_only_the_saying(text: str) -> bool:
+    """Is the text's only date the day something was said ("Johnson said Wednesday ...")? It does not date
+    what was done ("when did Brandon Johnson take office"); see ``QuestionTerms.asks_saying``."""
+    return bool(_SAID_WHEN.search(text)) and not has_date_expression(_SAID_WHEN.sub(" ", text))

@@ -1007,3 +1007,13 @@ def test_everyday_words_for_opposing_preferring_and_arriving():
     assert not same("rather than Biden", "prefer Biden")
     assert same("people showing up in Juarez", "people arriving in Juarez")
     assert same("people from inside Mexico", "people from interior Mexico")
+
+
+def test_the_day_something_was_said_does_not_date_what_was_done():
+    assert lx.dates_only_the_saying("Chicago Mayor Brandon Johnson said Wednesday the cities are out of room.")
+    assert lx.dates_only_the_saying("Director Santiago Rodriguez told Border Report on Friday that shelters are full.")
+    assert not lx.dates_only_the_saying("The newspaper reported unrest Sunday at the largest private shelter.")
+    assert not lx.dates_only_the_saying("Mexico said it restarted deportations to Venezuela on Dec. 30.")
+    assert not lx.dates_only_the_saying("The mayors said Wednesday that Abbott began sending migrants in 2022.")
+    assert not lx.question_terms("For my report: when did Brandon Johnson take office?").asks_saying
+    assert lx.question_terms("When did Johnson say the city was out of room?").asks_saying
