@@ -172,6 +172,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:have|has|had|having) to", "require"),
     (r"((?:are|is|was|were|be|been|being) (?:[\w-]+ ){0,3}?)against", r"\1oppose"),
     (r"rather(?! than)", "prefer"),
+    (r"(?:run|runs|ran|running|stretch|stretches) between", "link"),
+    (r"(?:go|goes|going|be|being) eas(?:y|ier) on", "ease"),
     (r"(?:show|shows|showed|showing|turn|turns|turned|turning) up", "arrive"),
     (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
@@ -190,6 +192,7 @@ male males men man guy guys
 flee flees fled fleeing escape escaped escaping
 reinstate reinstated restart restarted restarting resume resumed resuming revive revived
 establish established create created creating launch launched implement implemented implementing enact enacted
+  begin begins began begun
 child children kid kids minor minors
 increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
@@ -232,6 +235,8 @@ publish published publishes publicly disclose disclosed discloses
 prefer prefers preferred preferring
 arrive arrives arrived arriving coming comes
 interior inside inland
+link links linked linking connect connects connected connecting
+ease eases eased easing loosen loosens loosened relax relaxes relaxed
 """.replace("\n  ", " ").split("\n")      # an indented line continues its group
 _SYNONYM = {stem(w): stem(group.split()[0]) for group in _SYNONYM_GROUPS for w in group.split()}
 
@@ -1361,10 +1366,15 @@ _OFFICE_STEMS = frozenset(stem(w) for w in "president secretary mayor director l
 
 def fills_role(role: str, text: str, stems: Iterable[str]) -> bool:
     """Does the passage name someone in the role asked ("which federal *judge*")? A generic role ("which
-    leaders") is filled by anyone with a title ("President Biden") or an office ("..., director of ...")."""
-    if term_covered(role, stems):
+    leaders") is filled by anyone with a title ("President Biden") or an office ("..., director of ...");
+    a president by "George W. Bush's administration"."""
+    if term_covered(role, stems) or (role == _PRESIDENT and _ADMINISTRATION_OF.search(text)):
         return True
     return role in _GENERIC_ROLES and (bool(_TITLED.search(text)) or any(o in _OFFICE_STEMS for o in stems))
+
+
+_PRESIDENT = stem("president")
+_ADMINISTRATION_OF = re.compile(r"\b[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*(?:['’]s)?\s+administration\b")
 
 
 def question_role_of(question: str) -> str | None:
@@ -1443,7 +1453,7 @@ _ATTRIBUTION_CLAUSE = re.compile(r"(?:^|(?<=[,;]))\s*(?:according to|per|as repo
 
 
 def question_terms(question: str) -> QuestionTerms:
-    q = strip_markers(question)
+    q = _WASHINGTONS.sub("U.S.", strip_markers(question))     # "Washington's dirty work": the country's
     folded = normalise_aliases(q)
     content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", _FRAMING.sub(" ", q))))))
     naming = asks_name(q)
@@ -1483,6 +1493,7 @@ def question_terms(question: str) -> QuestionTerms:
                              r"\b(?:since|after|from|each|every|any|until|through)\b", fold(q)))
 
 
+_WASHINGTONS = re.compile(r"\bWashington['’]s\b", re.IGNORECASE)
 _DATED_SUBJECT = re.compile(rf"^\W*{_LABEL}(?:when|(?:on |by )?what (?:exact )?(?:date|day|year|month))\s+"
                             r"(?:is|was|are|were|will)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z0-9.'’-]+\s+){1,7}?)"
                             r"(?:be\s+)?(?:scheduled|set|launched|held|signed|created|founded|announced|introduced|"
@@ -1969,6 +1980,9 @@ def role_named(role: str, text: str, asked: Iterable[str] = (), role_of: str | N
             offices = "|".join(sorted(_OFFICE_STEMS))
             if re.search(rf"\b{last}\s*,\s*(?:the |a |an )?(?:[a-z-]+\s+){{0,3}}(?:{offices})\w*\b", folded):
                 return True     # "which official": "Amy Fischer, director of refugee and migrant rights"
+        if role == _PRESIDENT and not role_of and re.search(
+                rf"\b{last}(?:['’]s)? administration\b", folded):
+            return True         # "under which president": "during George W. Bush's administration"
         roles = rf"{re.escape(role)}\w*"
         if role_of and not re.search(rf"\b{re.escape(role_of)}\w*\s+(?:[a-z.]+\s+){{0,4}}{roles}\s+{first}\b|"
                                      rf"\b{last}\s*,\s*(?:the |a |an )?{roles} of (?:the )?{re.escape(role_of)}", folded):

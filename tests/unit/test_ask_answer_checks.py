@@ -1017,3 +1017,21 @@ def test_the_day_something_was_said_does_not_date_what_was_done():
     assert not lx.dates_only_the_saying("The mayors said Wednesday that Abbott began sending migrants in 2022.")
     assert not lx.question_terms("For my report: when did Brandon Johnson take office?").asks_saying
     assert lx.question_terms("When did Johnson say the city was out of room?").asks_saying
+
+
+def test_a_presidents_administration_names_the_president():
+    president = lx.stem("president")
+    assert lx.role_named(president, "In 2008, during George W. Bush’s administration, the Merida Initiative was "
+                         "launched", {"merida", "initiative", "president", "begin"})
+    assert lx.fills_role(president, "during George W. Bush’s administration", lx.evidence_stems("during the"))
+    # Mexico's president is not the U.S. one whose administration it was
+    assert not lx.role_named(president, "during George W. Bush’s administration, the initiative was launched",
+                             {"merida"}, role_of="mexico")
+
+
+def test_more_everyday_paraphrases():
+    same = lambda a, b: lx.content_stems(lx.normalise_aliases(a)) == lx.content_stems(lx.normalise_aliases(b))
+    assert same("the bridge runs between El Paso and Juarez", "the bridge linking El Paso and Juarez")
+    assert same("go easier on sanctions", "ease sanctions")
+    assert same("when did the initiative begin", "when did the initiative launch")
+    assert "washington" not in lx.question_terms("Who said Mexico does Washington's dirty work?").names
