@@ -127,7 +127,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "its date is in another month"   # "the December call": a caption "... on May 27, 2023"
     # "These are improvements ..." refers to "several improvements"
     said = (ctx.before.text + " " if ctx.before is not None else "") + s.text
-    if terms.specific and terms.focus and lx.vague_mention(terms.focus, said) and not lx.enumerates(s.text):
+    if terms.focus and lx.vague_mention(terms.focus, said, strict=not terms.specific) and not lx.enumerates(s.text):
         return "it names none of them"  # "what specific improvements": "several humanitarian improvements"
     if terms.contents_of and lx.bare_mention(terms.contents_of, s.text):
         return "it does not say what is in it"  # "what steps were in the plan": "willing to share a plan on how ..."

@@ -1511,10 +1511,10 @@ def dated_subject(question: str) -> str | None:
     return head[-1] if head and len(head[-1]) >= 3 else None
 
 
-_BEGIN_WORDS = "introduc|launch|start|began|begin|creat|implement|establish|enact|adopt|restart|unveil|roll"
+_BEGIN_WORDS = "introduc|launch|start|began|begin|creat|implement|establish|enact|adopt|restart|unveil|roll|brought|bring"
 _END_WORDS = "end|expir|lift|terminat|scrap|rescind|repeal|abolish"
 _MONTH_EVENT = re.compile(rf"\b(?:({_BEGIN_WORDS})|({_END_WORDS}))\w*\s+(?:[a-z]+\s+){{0,2}}?in\s+"
-                          rf"({'|'.join(MONTHS)})\b")
+                          rf"(?:(?:last|this|early|late|mid)\s+)?({'|'.join(MONTHS)})\b")
 
 
 def month_events(text: str) -> set[tuple[str, str]]:
@@ -1834,9 +1834,15 @@ def bare_mention(noun: str, text: str) -> bool:
         and not enumerates(text)
 
 
-def vague_mention(focus: str, text: str) -> bool:
-    """Does the sentence speak of the thing asked only vaguely ("several humanitarian improvements")?"""
-    return bool(re.search(rf"\b{_VAGUE}\s+(?:[a-z-]+\s+)?{re.escape(focus)}\w*", fold(text)))
+def vague_mention(focus: str, text: str, strict: bool = False) -> bool:
+    """Does the sentence speak of the thing asked only vaguely ("several humanitarian improvements")?
+    ``strict``: only by a word that hides what they are ("several", not "other": "extortion, kidnapping and
+    other crimes" names some)."""
+    vague = _HIDING if strict else _VAGUE
+    return bool(re.search(rf"\b{vague}\s+(?:[a-z-]+\s+)?{re.escape(focus)}\w*", fold(text)))
+
+
+_HIDING = r"(?:several|various|certain|a number of|multiple|numerous|unspecified)"
 
 
 def enumerates(text: str) -> bool:
@@ -1864,6 +1870,11 @@ _UNDER_PRESIDENT = re.compile(r"\b(?:under|during)\s+(?:president\s+|former pres
                               r"(trump|biden|obama|bush|clinton)\b(?!\s+administration|['’]s)")
 
 
+# "the asylum policy biden brought in": a president as the one who made a policy is his administration
+_PRESIDENT_DID = re.compile(r"\b(trump|biden|obama|bush|clinton)\s+(?:has\s+|had\s+)?(?:brought in|introduced|launched|"
+                            r"started|created|implemented|put in place|rolled out|adopted|unveiled|enacted|signed)\b")
+
+
 def _whose(name: str) -> str:
     """The stem of a qualifying name, its dots dropped ("U.S.-Mexico" and "US-Mexico" are one)."""
     return stem(fold(name).replace(".", ""))
@@ -1874,6 +1885,7 @@ def qualifiers(question: str) -> frozenset[tuple[str, str]]:
     trump" is his administration."""
     named = {(_whose(m.group(1)), stem(m.group(2))) for m in _QUALIFIED.finditer(_title_case(question))}
     named |= {(stem(m.group(1)), stem("administration")) for m in _UNDER_PRESIDENT.finditer(fold(question))}
+    named |= {(stem(m.group(1)), stem("administration")) for m in _PRESIDENT_DID.finditer(fold(question))}
     return frozenset(named)
 
 

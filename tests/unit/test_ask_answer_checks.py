@@ -1035,3 +1035,20 @@ def test_more_everyday_paraphrases():
     assert same("go easier on sanctions", "ease sanctions")
     assert same("when did the initiative begin", "when did the initiative launch")
     assert "washington" not in lx.question_terms("Who said Mexico does Washington's dirty work?").names
+
+
+def test_what_improvements_is_not_answered_by_several_improvements():
+    assert lx.vague_mention(lx.stem("improvement"), "Mexico has required several humanitarian improvements",
+                            strict=True)
+    # "other crimes" after a list names some of them
+    assert not lx.vague_mention(lx.stem("crime"), "migrants are targeted for extortion, kidnapping and other crimes",
+                                strict=True)
+
+
+def test_a_policy_a_president_brought_in_is_his_administrations():
+    asked = lx.qualifiers("what's the name of the asylum policy biden brought in last may")
+    assert asked == {("biden", lx.stem("administration"))}
+    assert lx.other_qualifier(asked, "The Trump administration threatened Mexico if it didn't comply with policies "
+                                     "like Remain in Mexico")
+    assert not lx.other_qualifier(asked, "New asylum policies introduced by the Biden administration in May failed")
+    assert lx.month_events("the asylum policy biden brought in last may") == {("begin", "may")}
