@@ -41,6 +41,8 @@ from rag.types import Answer, Citation, Scored, StreamEvent
 
 REFUSAL = "The articles in this collection do not say."
 CANDIDATE_PASSAGES = 16    # passages whose sentences compete as evidence
+_ASKS_INTENT = re.compile(r"\b(?:expect|plan|want|wish|hope|intend|propos|forecast|predict|project|seek|aim)\w*",
+                          re.IGNORECASE)
 MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
 MAX_YES_UNSAID = 1        # words of the claim (not names, not light words) the quotes may leave unsaid for a "Yes."
 MIN_YES_COVERAGE = 0.5     # a yes/no claim whose words the quotes hold at least this much (both counts) is confirmed
@@ -320,11 +322,24 @@ class Answerer:
         chosen = run.evidence if run.evidence is not None else self._evidence(run)
         if not chosen:
             return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
+        if self._only_intended(run, chosen):
+            return self._refusal(run, "extractive: the quotes say only that it was meant or proposed",
+                                 unsupported=unsupported)
         pieces = [(s.text, [(Source(number=i, chunk=s.chunk, sentences=[s], score=s.score), s)])
                   for i, s in enumerate(chosen, start=1)]
         if self._confirms(run, chosen):
             pieces.insert(0, ("Yes.", []))     # "Is it true that ...?": the quotes say so, in the same words
         return self._compose(run, pieces, unsupported or [], mode)
+
+    def _only_intended(self, run: _Run, chosen: list[Sentence]) -> bool:
+        """Does a yes/no question ask whether something happened ("did the US actually pay Mexico the $20
+        million?") that every quote says only was wanted, planned or proposed ("it reportedly wanted to pay"),
+        without denying it? Then the articles do not say whether it happened."""
+        claim = lx.yes_no_claim(run.standalone)
+        if claim is None or len(run.parts) > 1 or re.search(r"\bor\b", claim, re.IGNORECASE) or lx.hedged(claim) \
+                or _ASKS_INTENT.search(claim):
+            return False    # "is it true that CBP expects April's figures to show a spike?" asks what is expected
+        return all(lx.hedged(s.text) and lx.same_polarity(claim, s.text) for s in chosen)
 
     def _confirms(self, run: _Run, chosen: list[Sentence]) -> bool:
         """Does a yes/no question's claim stand in the quotes: its words there (not only in their paragraph)

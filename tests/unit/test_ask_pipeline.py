@@ -198,6 +198,16 @@ def test_a_yes_no_question_whose_claim_the_quote_holds_is_answered_yes(fake_sett
     assert not d.answer.startswith("Yes") and not d.abstained
 
 
+def test_did_it_happen_is_not_answered_by_what_was_only_wanted(fake_settings, retriever):
+    answerer = Answerer(settings=fake_settings, retriever=retriever, llm=None)
+    # "it reportedly wanted to pay Mexico $20 million": the articles do not say it was paid
+    a = answerer.ask("Is it true that the US actually paid Mexico the $20 million in 2018 to deport migrants?")
+    assert a.abstained and a.answer == REFUSAL and "meant or proposed" in a.mode
+    # asked as what was wanted, the same quote answers
+    b = answerer.ask("Is it true that the Trump administration reportedly wanted to pay Mexico $20 million in 2018?")
+    assert not b.abstained and "$20 million" in b.answer
+
+
 def test_yes_no_claims_and_polarity():
     from rag.ask import lexical as lx
     assert lx.yes_no_claim("Is it true that Mexico does not release its numbers?") == "Mexico does not release its numbers?"
