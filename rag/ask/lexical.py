@@ -823,6 +823,8 @@ def gives_reason(text: str, asked: Iterable[str] = ()) -> bool:
             continue
         if word.lower() in ("seekers", "seeker"):
             continue
+        if word.lower() == "since" and _SINCE_WHEN.match(text, m.end()):
+            continue            # "the largest group since the Biden administration restarted MPP": a time
         if asked and _restates(text[m.end():], asked):
             continue
         return True
@@ -836,6 +838,11 @@ def restates_as_reason(text: str, asked: Iterable[str]) -> bool:
     return any(_restates(text[m.end():], set(asked)) for m in _CAUSAL.finditer(text))
 
 
+# "since" of time: "since the Biden administration restarted MPP", "since 2019", "since then"
+_SINCE_WHEN = re.compile(r"\s+(?:(?:the|its|his|her|their|this|that|last|early|late)\s+)?(?:[\w’'.-]+\s+){0,4}?"
+                         r"(?:(?:re)?start\w*|re-start\w*|began|begun|launch\w*|took office|introduc\w*|took effect|"
+                         r"ended|then|\d{4}|" + "|".join(sorted(WEEKDAYS)) + "|" + "|".join(MONTHS) +
+                         r"|(?:last|early|late) (?:year|month|week))\b", re.IGNORECASE)
 _CAUSAL = re.compile(r"\b(?:because|since|due to|as|so that|given that|after)\b", re.IGNORECASE)
 
 
@@ -1494,6 +1501,9 @@ def question_terms(question: str) -> QuestionTerms:
 
 
 _WASHINGTONS = re.compile(r"\bWashington['’]s\b", re.IGNORECASE)
+# "when is the first U.S. court hearing for the asylum seekers ...": the thing itself is dated
+_DATED_THING = re.compile(rf"^\W*{_LABEL}(?:when|(?:on |by )?what (?:exact )?date)\s+(?:is|was|will be)\s+(?:the|a|an)\s+"
+                          r"((?:[a-z0-9.'’-]+\s+){0,5}?[a-z'’-]+)\s*(?:\?|$|(?=\b(?:for|of|in|at|on|with|between)\b))")
 _DATED_SUBJECT = re.compile(rf"^\W*{_LABEL}(?:when|(?:on |by )?what (?:exact )?(?:date|day|year|month))\s+"
                             r"(?:is|was|are|were|will)\s+(?:the\s+|a\s+|an\s+)?((?:[a-z0-9.'’-]+\s+){1,7}?)"
                             r"(?:be\s+)?(?:scheduled|set|launched|held|signed|created|founded|announced|introduced|"
@@ -1503,7 +1513,7 @@ _DATED_SUBJECT = re.compile(rf"^\W*{_LABEL}(?:when|(?:on |by )?what (?:exact )?(
 def dated_subject(question: str) -> str | None:
     """The stem of the head noun of what a "when was the X launched / scheduled" question dates ("the CBP One
     *app*", "the first immigration court *hearing* in El Paso"): a date of something else does not answer."""
-    m = _DATED_SUBJECT.search(fold(question))
+    m = _DATED_SUBJECT.search(fold(question)) or _DATED_THING.search(fold(question))
     if not m:
         return None
     phrase = re.split(r"\b(?:in|at|for|of|on|under|with|by|from|to)\b", m.group(1))[0].split()

@@ -1052,3 +1052,17 @@ def test_a_policy_a_president_brought_in_is_his_administrations():
                                      "like Remain in Mexico")
     assert not lx.other_qualifier(asked, "New asylum policies introduced by the Biden administration in May failed")
     assert lx.month_events("the asylum policy biden brought in last may") == {("begin", "may")}
+
+
+def test_since_of_time_is_no_reason():
+    assert not lx.gives_reason("The U.S. returned the largest group to Mexico since the Biden administration "
+                               "restarted the program.")
+    assert not lx.gives_reason("Mexico has interdicted more migrants since then.")
+    assert lx.gives_reason("They cannot make appointments since the app does not work there.")
+
+
+def test_when_is_the_thing_dates_the_thing():
+    assert lx.dated_subject("When is the first U.S. court hearing for the asylum seekers returned to Mexico?") == \
+        lx.stem("hearing")
+    assert lx.dated_subject("when was the meeting?") == lx.stem("meeting")
+    assert lx.dated_subject("When was López Obrador in Chihuahua City?") is None
