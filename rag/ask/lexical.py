@@ -1048,6 +1048,7 @@ class QuestionTerms:
     title: str | None = None         # a compound title asked for: "the *foreign minister*" (a prime minister is not)
     origin: bool = False             # "where ... *from*": a nationality ("a Colombian") says where from
     asks_saying: bool = False        # "when did he *say* ...": the day something was said answers
+    calendar_date: bool = False      # "on what *date*": a date in the calendar, not a weekday ("on Wednesday")
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1494,6 +1495,7 @@ def question_terms(question: str) -> QuestionTerms:
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), origin=bool(re.search(r"\bwhere\b.*\bfrom\b", fold(q))),
+                         calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
                          asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
                          month_events=frozenset(month_events(q)), deed=count_deed(q),
                          in_month=bool(months(q)) and not _RATE.search(q) and not re.search(
@@ -2031,11 +2033,12 @@ def explicit_date(text: str, asked: "QuestionTerms | None" = None) -> bool:
     own_months = asked.months if asked is not None else frozenset()
     if asked is not None and asked.specific:        # "on exactly what date": a day, not "in May" or "late 2023"
         return bool(re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b", text,
-                              re.IGNORECASE) or any(fold(w) in WEEKDAYS for w in words(text)))
+                              re.IGNORECASE) or (not asked.calendar_date and any(fold(w) in WEEKDAYS for w in words(text))))
     own_years = {int(n) for n in asked.numbers if is_year(n)} if asked is not None else set()
+    weekday_will_do = asked is None or not asked.calendar_date      # "on what date": "on Wednesday" is no date
     return bool(months(text) - own_months
                 or {int(y) for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)} - own_years
-                or any(fold(w) in WEEKDAYS for w in words(text))
+                or (weekday_will_do and any(fold(w) in WEEKDAYS for w in words(text)))
                 or (own_months and re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}\b", text, re.IGNORECASE)))
 
 

@@ -1066,3 +1066,13 @@ def test_when_is_the_thing_dates_the_thing():
         lx.stem("hearing")
     assert lx.dated_subject("when was the meeting?") == lx.stem("meeting")
     assert lx.dated_subject("When was López Obrador in Chihuahua City?") is None
+
+
+def test_on_what_date_wants_a_calendar_date_not_a_weekday():
+    date_q = lx.question_terms("On what date did Biden hold his December call with López Obrador?")
+    day_q = lx.question_terms("On what day did Blinken and Mayorkas travel to Mexico?")
+    travelled = "Blinken and Mayorkas traveled to Mexico on Wednesday to meet with President López Obrador."
+    assert date_q.calendar_date and not day_q.calendar_date
+    assert not lx.explicit_date(travelled, date_q)
+    assert lx.explicit_date(travelled, day_q)
+    assert lx.explicit_date("Mexico restarted deportations to Venezuela on Dec. 30.", date_q)
