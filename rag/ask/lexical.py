@@ -835,7 +835,7 @@ def restates_as_reason(text: str, asked: Iterable[str]) -> bool:
     """Is what the question asks the reason for given as the reason of something else? "Why doesn't the app
     work south of Mexico City": "they can't use the app ... since the app doesn't work south of Mexico City"."""
     text = strip_markers(text)
-    return any(_restates(text[m.end():], set(asked)) for m in _CAUSAL.finditer(text))
+    return any(_restates(text[m.end():], set(asked)) for m in _BECAUSE.finditer(text))
 
 
 # "since" of time: "since the Biden administration restarted MPP", "since 2019", "since then"
@@ -843,13 +843,13 @@ _SINCE_WHEN = re.compile(r"\s+(?:(?:the|its|his|her|their|this|that|last|early|l
                          r"(?:(?:re)?start\w*|re-start\w*|began|begun|launch\w*|took office|introduc\w*|took effect|"
                          r"ended|then|\d{4}|" + "|".join(sorted(WEEKDAYS)) + "|" + "|".join(MONTHS) +
                          r"|(?:last|early|late) (?:year|month|week))\b", re.IGNORECASE)
-_CAUSAL = re.compile(r"\b(?:because|since|due to|as|so that|given that|after)\b", re.IGNORECASE)
+_BECAUSE = re.compile(r"\b(?:because|since|due to|as|so that|given that|after)\b", re.IGNORECASE)
 
 
 def _restates(after: str, asked: set[str]) -> bool:
     """Does the clause starting ``after`` a reason word only say again what was asked (three or more of its
     content words, at least 0.6 of them, among ``asked``)?"""
-    clause = re.split(r"[,;.:!?“”\"()–—]", after, maxsplit=1)[0]
+    clause = re.split(r"[,;:!?“”\"()–—]", after, maxsplit=1)[0]     # not at "." ("Texas Gov. Greg Abbott")
     stems_ = content_stems(normalise_aliases(" ".join(clause.split()[:14])))
     hits = sum(1 for t in stems_ if covered(t, asked))
     return hits >= 3 and hits >= 0.6 * len(stems_)

@@ -1076,3 +1076,9 @@ def test_on_what_date_wants_a_calendar_date_not_a_weekday():
     assert not lx.explicit_date(travelled, date_q)
     assert lx.explicit_date(travelled, day_q)
     assert lx.explicit_date("Mexico restarted deportations to Venezuela on Dec. 30.", date_q)
+
+
+def test_the_question_said_again_after_as_is_no_reason():
+    assert not why_fits("why is Texas Gov. Greg Abbott sending migrants to New York, Chicago and Denver?",
+                        "The meeting came after the mayors of New York, Chicago and Denver said Wednesday they could "
+                        "not handle the influx as Texas Gov. Greg Abbott continues to send migrants to those cities.")
