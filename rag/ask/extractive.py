@@ -135,6 +135,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no month named"     # "in which month of 2021": "in 2021" does not say
     if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):
         return "about someone else's"   # "during the Trump administration": "under the Biden administration"
+    if terms.part and lx.other_part_of_country(terms.part, s.text):
+        return "about another part of the country"     # "which city in southern Mexico": "northern Mexican cities"
     if terms.borders and lx.other_border(terms.borders, s.text):
         return "about another border"   # "its northern border with the US": "its border with Guatemala"
     if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)

@@ -1049,6 +1049,7 @@ class QuestionTerms:
     origin: bool = False             # "where ... *from*": a nationality ("a Colombian") says where from
     asks_saying: bool = False        # "when did he *say* ...": the day something was said answers
     calendar_date: bool = False      # "on what *date*": a date in the calendar, not a weekday ("on Wednesday")
+    part: str | None = None          # "which city in *southern* Mexico": the part of the country asked about
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1495,6 +1496,7 @@ def question_terms(question: str) -> QuestionTerms:
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), origin=bool(re.search(r"\bwhere\b.*\bfrom\b", fold(q))),
+                         part=part_of_country(q),
                          calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
                          asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
                          month_events=frozenset(month_events(q)), deed=count_deed(q),
@@ -2153,3 +2155,22 @@ def dates_only_the_saying(text: str) -> bool:
     """Is the text's only date the day something was said ("Johnson said Wednesday ...")? It does not date
     what was done ("when did Brandon Johnson take office"); see ``QuestionTerms.asks_saying``."""
     return bool(_SAID_WHEN.search(text)) and not has_date_expression(_SAID_WHEN.sub(" ", text))
+
+
+# which part of a country the places asked about are in: "which city in *southern* Mexico", "*northern* Mexican cities"
+_PART_OF = re.compile(r"\b(?:city|cities|town|towns|state|states|region|regions)\s+(?:in|of)\s+(?:the\s+)?"
+                      r"(north|south|east|west)(?:ern)?\b|"
+                      r"\b(north|south|east|west)(?:ern)?\s+(?:[a-z]+\s+)?(?:city|cities|town|towns|state|states|region|regions)\b")
+
+
+def part_of_country(text: str) -> str | None:
+    """The compass part the text puts its cities in ("which city in southern Mexico" -> "south")."""
+    m = _PART_OF.search(fold(text))
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def other_part_of_country(asked: str | None, text: str) -> bool:
+    """Are the text's cities in another part of the country than asked ("northern Mexican cities like Juárez"
+    for "which city in southern Mexico")?"""
+    said = part_of_country(text)
+    return asked is not None and said is not None and said != asked

@@ -1082,3 +1082,11 @@ def test_the_question_said_again_after_as_is_no_reason():
     assert not why_fits("why is Texas Gov. Greg Abbott sending migrants to New York, Chicago and Denver?",
                         "The meeting came after the mayors of New York, Chicago and Denver said Wednesday they could "
                         "not handle the influx as Texas Gov. Greg Abbott continues to send migrants to those cities.")
+
+
+def test_cities_in_another_part_of_the_country_do_not_answer():
+    asked = lx.question_terms("Which city in southern Mexico are migrants bused to after being stopped in the north?")
+    assert asked.part == "south"
+    assert lx.other_part_of_country(asked.part, "shelters in northern Mexican cities like Juárez and Tijuana")
+    assert not lx.other_part_of_country(asked.part, "migrants are bused to cities in the south of the country")
+    assert not lx.other_part_of_country(asked.part, "migrants are bused to the southern end of the country")
