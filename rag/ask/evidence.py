@@ -142,16 +142,12 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
         return bool(found - set(terms.numbers)) if terms is not None else bool(found)
     if kind == "when":
         return lx.has_date_expression(text)
+    asked = (terms.names | set(terms.content)) if terms is not None else set()     # what the question says itself
     if kind == "why":
-        if terms is None:
-            return lx.gives_reason(text)
-        asked = terms.names | set(terms.content)
         return lx.gives_reason(text, asked) and not lx.restates_as_reason(text, asked)
     if kind == "where":     # "where did he hold the press conference": a place the question does not name
-        return terms is None or lx.gives_place(text, terms.names | set(terms.content), terms.origin)
+        return terms is None or lx.gives_place(text, asked, terms.origin)
     if kind == "who":
-        asked = (terms.names | set(terms.content)) if terms is not None else set()
-
         def unasked(name: str) -> bool:     # "President Joe Biden" is no answer when it asks about Biden
             return not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked)
         if any(unasked(name) and not lx.only_place(name) for name in lx.person_like_names(text)):

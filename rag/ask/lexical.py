@@ -35,6 +35,7 @@ MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "
                                        "september", "october", "november", "december"], start=1)}
 MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS))
 
 
 def weekdays_in(text: str) -> frozenset[str]:
@@ -841,7 +842,7 @@ def restates_as_reason(text: str, asked: Iterable[str]) -> bool:
 # "since" of time: "since the Biden administration restarted MPP", "since 2019", "since then"
 _SINCE_WHEN = re.compile(r"\s+(?:(?:the|its|his|her|their|this|that|last|early|late)\s+)?(?:[\w’'.-]+\s+){0,4}?"
                          r"(?:(?:re)?start\w*|re-start\w*|began|begun|launch\w*|took office|introduc\w*|took effect|"
-                         r"ended|then|\d{4}|" + "|".join(sorted(WEEKDAYS)) + "|" + "|".join(MONTHS) +
+                         r"ended|then|\d{4}|" + _WEEKDAY_NAMES + "|" + "|".join(MONTHS) +
                          r"|(?:last|early|late) (?:year|month|week))\b", re.IGNORECASE)
 _BECAUSE = re.compile(r"\b(?:because|since|due to|as|so that|given that|after)\b", re.IGNORECASE)
 
@@ -1255,6 +1256,21 @@ def hedged(text: str) -> bool:
     """Does the text say something may, would or was meant to happen, or that it is one of several ("it reportedly
     wanted to pay Mexico $20 million", "one of the top one or two nationalities"), rather than that it did?"""
     return bool(_HEDGE.search(text))
+
+
+# a claim about what was meant, not done: "is it true that CBP *expects* April's figures to show a spike?"
+_ASKS_INTENT = re.compile(r"\b(?:expect|plan|want|wish|hope|intend|propos|forecast|predict|project|seek|aim)\w*",
+                          re.IGNORECASE)
+
+
+def claims_intent(claim: str) -> bool:
+    """Does the claim itself say something was wanted, planned or expected (see ``hedged``)?"""
+    return hedged(claim) or bool(_ASKS_INTENT.search(claim))
+
+
+def offers_choice(claim: str) -> bool:
+    """Is the yes/no question a choice ("is it only in El Paso *or* other places too?")?"""
+    return bool(re.search(r"\bor\b", claim, re.IGNORECASE))
 
 
 def same_polarity(claim: str, sentence: str) -> bool:
@@ -1880,12 +1896,13 @@ _QUALIFIED = re.compile(r"\b([A-Z][\w’'.-]*)(?:['’]s)? (administrations?|gov
 
 
 # "under Trump", "during Biden's presidency": a president's administration
+_PRESIDENTS = "trump|biden|obama|bush|clinton"
 _UNDER_PRESIDENT = re.compile(r"\b(?:under|during)\s+(?:president\s+|former president\s+)?"
-                              r"(trump|biden|obama|bush|clinton)\b(?!\s+administration|['’]s)")
+                              rf"({_PRESIDENTS})\b(?!\s+administration|['’]s)")
 
 
 # "the asylum policy biden brought in": a president as the one who made a policy is his administration
-_PRESIDENT_DID = re.compile(r"\b(trump|biden|obama|bush|clinton)\s+(?:has\s+|had\s+)?(?:brought in|introduced|launched|"
+_PRESIDENT_DID = re.compile(rf"\b({_PRESIDENTS})\s+(?:has\s+|had\s+)?(?:brought in|introduced|launched|"
                             r"started|created|implemented|put in place|rolled out|adopted|unveiled|enacted|signed)\b")
 
 
@@ -2033,14 +2050,15 @@ def explicit_date(text: str, asked: "QuestionTerms | None" = None) -> bool:
     """A month, a year or a weekday written out (not "recently" or "late"), beyond the ``asked`` question's own
     ("on what exact date in May": "which ended in May" gives none)."""
     own_months = asked.months if asked is not None else frozenset()
+    # "on what date": "on Wednesday" is no date ("on what day" takes it)
+    weekday = (asked is None or not asked.calendar_date) and bool(weekdays_in(text))
     if asked is not None and asked.specific:        # "on exactly what date": a day, not "in May" or "late 2023"
         return bool(re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b", text,
-                              re.IGNORECASE) or (not asked.calendar_date and any(fold(w) in WEEKDAYS for w in words(text))))
+                              re.IGNORECASE)) or weekday
     own_years = {int(n) for n in asked.numbers if is_year(n)} if asked is not None else set()
-    weekday_will_do = asked is None or not asked.calendar_date      # "on what date": "on Wednesday" is no date
     return bool(months(text) - own_months
                 or {int(y) for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)} - own_years
-                or (weekday_will_do and any(fold(w) in WEEKDAYS for w in words(text)))
+                or weekday
                 or (own_months and re.search(rf"\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}\b", text, re.IGNORECASE)))
 
 
@@ -2126,7 +2144,6 @@ def places_given(text: str) -> list[str]:
     return [p for p in found if not _TIME_OR_PEOPLE.fullmatch(p)]
 
 
-_WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS))
 _TIME_OR_PEOPLE = re.compile(rf"(?:(?:the|a|an)\s+)?(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES}|[A-Z][a-z]+(?:an|ian|ese|ish)|\d{{4}})"
                              r"(?:[\s,]+\d{1,4})*", re.IGNORECASE)
 
@@ -2146,7 +2163,7 @@ def gives_place(text: str, asked: Iterable[str], origin: bool = False) -> bool:
 _SAID_WHEN = re.compile(
     r"\b(?:said|says|told|tells|announced|stated|added|wrote|reported|explained|noted|commented)\b"
     r"(?:\s+[A-Z][\w.’'-]*){0,3}?\s+(?:on\s+|late\s+|early\s+)?"
-    rf"(?i:{'|'.join(sorted(WEEKDAYS))}|today|yesterday|last\s+(?:week|month|year)|this\s+(?:week|month|year))\b")
+    rf"(?i:{_WEEKDAY_NAMES}|today|yesterday|last\s+(?:week|month|year)|this\s+(?:week|month|year))\b")
 _ASKS_SAYING = re.compile(r"\b(?:say|said|says|tell|told|announc\w*|state|stated|speak|spoke|comment\w*|"
                           r"report\w*|remark\w*|note|noted|add|added|call|called|statement|interview)\b")
 

@@ -14,7 +14,6 @@ the fixed REFUSAL message, abstained=True, no citations, whatever the model said
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import unicodedata
@@ -41,8 +40,6 @@ from rag.types import Answer, Citation, Scored, StreamEvent
 
 REFUSAL = "The articles in this collection do not say."
 CANDIDATE_PASSAGES = 16    # passages whose sentences compete as evidence
-_ASKS_INTENT = re.compile(r"\b(?:expect|plan|want|wish|hope|intend|propos|forecast|predict|project|seek|aim)\w*",
-                          re.IGNORECASE)
 MIN_ANSWER_COVERAGE = 0.4  # share of the question's (IDF-weighted) terms the answer + its quotes must cover
 MAX_YES_UNSAID = 1        # words of the claim (not names, not light words) the quotes may leave unsaid for a "Yes."
 MIN_YES_COVERAGE = 0.5     # a yes/no claim whose words the quotes hold at least this much (both counts) is confirmed
@@ -335,18 +332,17 @@ class Answerer:
         """Does a yes/no question ask whether something happened ("did the US actually pay Mexico the $20
         million?") that every quote says only was wanted, planned or proposed ("it reportedly wanted to pay"),
         without denying it? Then the articles do not say whether it happened."""
-        claim = lx.yes_no_claim(run.standalone)
-        if claim is None or len(run.parts) > 1 or re.search(r"\bor\b", claim, re.IGNORECASE) or lx.hedged(claim) \
-                or _ASKS_INTENT.search(claim):
+        claim = _single_claim(run)
+        if claim is None or lx.claims_intent(claim):
             return False    # "is it true that CBP expects April's figures to show a spike?" asks what is expected
         return all(lx.hedged(s.text) and lx.same_polarity(claim, s.text) for s in chosen)
 
     def _confirms(self, run: _Run, chosen: list[Sentence]) -> bool:
         """Does a yes/no question's claim stand in the quotes: its words there (not only in their paragraph)
         and the same polarity (both deny, or neither)? Otherwise the quotes are left to speak for themselves."""
-        claim = lx.yes_no_claim(run.standalone)
-        if claim is None or len(run.parts) > 1 or re.search(r"\bor\b", claim, re.IGNORECASE):
-            return False    # "is it only in El Paso or other places too?" is answered by the quotes, not "Yes"
+        claim = _single_claim(run)
+        if claim is None:
+            return False
         stems = frozenset().union(*(s.stems for s in chosen))
         plain = [t for t in run.terms.said().content if t not in run.terms.names and t not in lx.LIGHT_WORDS]
         if sum(not lx.term_covered(t, stems) for t in plain) > MAX_YES_UNSAID:
@@ -423,6 +419,13 @@ def _merge_parts(run: _Run) -> None:
             if i < len(part.ranked) and (part.ranked[i].doc_id, part.ranked[i].start) not in seen_sentences:
                 seen_sentences.add((part.ranked[i].doc_id, part.ranked[i].start))
                 run.ranked.append(part.ranked[i])
+
+
+def _single_claim(run: _Run) -> str | None:
+    """The claim of a yes/no question asking one thing, not a choice ("is it only in El Paso or other places
+    too?" is answered by the quotes, not by "Yes" or a refusal)."""
+    claim = lx.yes_no_claim(run.standalone)
+    return None if claim is None or len(run.parts) > 1 or lx.offers_choice(claim) else claim
 
 
 def _ms(t: float) -> float:
