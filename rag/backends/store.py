@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
 SCHEMA_VERSION = 1
+EXACT_FILTER_LIMIT = 5000   # a filtered search over at most this many chunks is scored exactly, not by HNSW
 ARTICLE_FIELDS = ("title", "title_derived", "outlet", "published", "url", "source_path", "content_hash")
 
 
@@ -236,10 +237,31 @@ class ChromaStore:
         ``where`` is a Chroma metadata filter on the chunk fields (doc_id, outlet, pub_lo, pub_hi, ...)."""
         if n <= 0:
             return []
+        if where is not None:
+            exact = self._exact_search(embedding, n, where)
+            if exact is not None:
+                return exact
         got = self.chunks.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=n, where=where,
                                 include=["distances", "metadatas", "documents"])
         return [{"id": cid, "cosine": 1.0 - float(d), "text": doc, "metadata": dict(m or {})}
                 for cid, d, doc, m in zip(got["ids"][0], got["distances"][0], got["documents"][0], got["metadatas"][0])]
+
+    def _exact_search(self, embedding: np.ndarray, n: int, where: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """Filtered search scored exactly over the chunks the filter keeps, when they are few (at most
+        ``EXACT_FILTER_LIMIT``): Chroma's filtered HNSW search can return fewer than the matching chunks
+        (12 of 20 seen on an 80-article index). None when the filter keeps more; the ANN search then runs."""
+        got = self.chunks.get(where=where, limit=EXACT_FILTER_LIMIT + 1,
+                              include=["embeddings", "metadatas", "documents"])
+        if len(got["ids"]) > EXACT_FILTER_LIMIT:
+            return None
+        if not got["ids"]:
+            return []
+        vecs = np.asarray(got["embeddings"], dtype=np.float32)
+        q = np.asarray(embedding, dtype=np.float32)
+        cos = (vecs @ q) / np.maximum(np.linalg.norm(vecs, axis=1) * np.linalg.norm(q), 1e-12)
+        order = np.argsort(-cos, kind="stable")[:n]
+        return [{"id": got["ids"][i], "cosine": float(cos[i]), "text": got["documents"][i],
+                 "metadata": dict(got["metadatas"][i] or {})} for i in order]
 
     def get_chunks(self, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict[str, Any]]:
         """id -> {"text", "metadata", ["embedding"]} for the given ids (missing ids are absent)."""

@@ -98,8 +98,9 @@ def test_filters_on_a_larger_index_use_chunk_metadata(fake_settings, tmp_path):
     assert got == expect(lambda o, p: p in ("2022-03", "2023"))
     got = {h.chunk.doc_id for h in r.retrieve("migrants border shelter", 100, outlet="news", published_from="2024")}
     assert got == expect(lambda o, p: o == "NBC News" and p == "2024-05-17")
-    # the dense side alone honours the filter too (Chroma's filtered ANN search may miss the odd one)
+    # the dense side alone honours the filter too, and finds every match: a filter keeping few chunks is scored
+    # exactly (Chroma's filtered HNSW search returned 12 of these 20)
     where = r._where(r.filter_doc_ids(outlet="border"), outlet="border", published_from=None, published_to=None)
     dense_docs = {h["metadata"]["doc_id"] for h in r.store.search(r.embedder.embed(["migrants"])[0], 100, where)}
     want = expect(lambda o, p: o == "Border Report")
-    assert dense_docs <= want and len(dense_docs) >= 0.8 * len(want)
+    assert dense_docs == want
