@@ -6,6 +6,8 @@ wrote verifies although the gate found the question answerable.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.ask import lexical as lx
 from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, earlier_text, introduction, kind_fit,
                               lexical_coverage, nearby_text, window)
@@ -14,6 +16,7 @@ MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
 MIN_REASON_COVERAGE = 0.4  # a reason must be said of what is asked: its sentence covers more of the question
 MIN_FIGURE_COVERAGE = 0.3  # a figure's or a date's own sentence must speak of what is asked about the things named
+MIN_MAIN_COVERAGE = 0.5   # "when did X end MPP before it restarted": the asked event's words, without the other's
 RARE_NAME_IDF = 3.0         # names in fewer than ~1 in 20 of the corpus's sentences
 
 
@@ -27,8 +30,10 @@ def best_sentences(terms: lx.QuestionTerms, ranked: list[Sentence], index: Sente
         s = best_sentence(terms, pool, index, idf)
         if s is None or (out and s.score < close * out[0].score):
             break
-        out.append(s)
         pool = [p for p in pool if p is not s]
+        if any(_repeats(s, o) for o in out):
+            continue        # the same sentence in another place ("EL PASO, Texas - Federal authorities ...")
+        out.append(s)
     # a quote that leans on its neighbour for what was asked brings the neighbour along
     with_companions: list[Sentence] = []
     for s in out:
@@ -97,6 +102,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "it speaks of other days"    # "on Saturday": "on Wednesday ... and on Thursday"
     if terms.lasting and not lx.covered(terms.lasting, s.stems):
         return "it is the length of something else"     # "how long did the call last": "the meeting lasted"
+    if terms.winner and not lx.says_won(s.text):
+        return "no one is said to have won"     # "who won the 2024 election": "would prefer that Biden win"
     if terms.outcome and (lx.not_a_fact(s.text) or
                           lexical_coverage(terms, s.stems, idf, names=False) < MIN_OUTCOME_COVERAGE):
         return "no outcome stated"  # "did the talks end in a deal?": "talks are expected to continue" does not say
@@ -110,11 +117,11 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "no one named in the role asked about"  # "the mayor of Denver": "Gov. Greg Abbott" is someone else
     if terms.title and not lx.holds_title(terms.title, win_text):
         return "not the title asked about"  # "the foreign minister": "Prime Minister Justin Trudeau" is another
-    if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
-        return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.names_people and not (kind_fit("who", s.text, terms) and
                                    any(lx.names_person(n) for n in lx.person_like_names(s.text))):
         return "no one named"   # "the names of the 20 men": "20 adult males" names nobody
+    if lx.wants_name(terms) and not lx.gives_name(s.text, terms):
+        return "no name given"  # "what is the name of the shelter": "a government shelter" names none
     if terms.exact_date and not lx.explicit_date(s.text, terms):
         return "no date written out"  # "on what date": "later this month" is no date
     if terms.month_events and lx.other_month_event(terms.month_events, win_text):
@@ -131,6 +138,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "it names none of them"  # "what specific improvements": "several humanitarian improvements"
     if terms.contents_of and lx.bare_mention(terms.contents_of, s.text):
         return "it does not say what is in it"  # "what steps were in the plan": "willing to share a plan on how ..."
+    if terms.contents_of and not lx.covered(terms.contents_of, ctx.own_stems | _before_stems(s, ranked, index)):
+        return f"it does not speak of the {terms.contents_of}"  # "measures in the plan": "previous measures ..."
     if terms.asks_month and not (lx.months(s.text) - terms.months):
         return "no month named"     # "in which month of 2021": "in 2021" does not say
     if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):
@@ -159,6 +168,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
             (MIN_REASON_COVERAGE if terms.kind == "why" else MIN_FIGURE_COVERAGE):
         what = {"count": "figure", "when": "date", "why": "reason"}.get(terms.kind, "place")
         return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
+    if terms.main and lexical_coverage(replace(terms, content=terms.main), ctx.own_stems, idf, names=False) < \
+            MIN_MAIN_COVERAGE:
+        return "it speaks of the other event"   # "when did X end MPP before ... it restarted": "since X restarted"
     if terms.kind == "count" and terms.total and lx.is_rate(s.text) and not lx.says_total(s.text):
         return "a rate, not the total asked"    # "in all of 2023": "100,000 migrants per month" is no total
     if terms.kind == "count" and terms.total and not terms.weekdays and not lx.says_total(s.text) and \
@@ -193,6 +205,21 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
         return "covers too little of the question"
     return None
+
+
+def _before_stems(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> frozenset[str]:
+    """Stems of the sentence before ``s`` ("This plan, ..." leans on it), empty at a paragraph's start."""
+    prev = _previous(s, ranked, index)
+    return prev.stems if prev is not None else frozenset()
+
+
+def _repeats(s: Sentence, other: Sentence) -> bool:
+    """Does ``s`` say nearly word for word what ``other`` says (a lead repeated in the story's body, with or
+    without its dateline)?"""
+    a, b = set(s.stems), set(other.stems)
+    shared = len(a & b)
+    return (bool(a and b) and shared >= 0.85 * min(len(a), len(b)) and shared >= 0.6 * max(len(a), len(b))
+            and set(lx.hard_numbers(s.text)) == set(lx.hard_numbers(other.text)))    # 250,000 vs 302,000 differ
 
 
 def _rare_names(terms: lx.QuestionTerms, idf: lx.Idf) -> list[str]:

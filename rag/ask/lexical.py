@@ -123,6 +123,8 @@ def stem(word: str) -> str:
     w = fold(word).strip("'")
     if w.endswith("'s"):
         w = w[:-2]
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]                # "Biden held a call" answers "when did Biden hold a call"
     if (w.endswith("eed") or w.endswith("ees")) and len(w) >= 6:
         return w[:-1]                       # agreed, agrees -> agree (not "agre"); employees -> employee
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -134,6 +136,20 @@ def stem(word: str) -> str:
     if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":  # stopped -> stop
         w = w[:-1]
     return w
+
+
+# past forms of the irregular verbs news uses, as their present ("held" -> "hold"); forms that are also common nouns
+# or other words ("left", "found", "saw", "rose", "fell") are left alone
+_IRREGULAR = {past: present for present, forms in (
+    ("hold", "held"), ("send", "sent"), ("meet", "met"), ("take", "took taken"), ("give", "gave given"),
+    ("make", "made"), ("bring", "brought"), ("tell", "told"), ("pay", "paid"), ("spend", "spent"),
+    ("win", "won"), ("lose", "lost"), ("build", "built"), ("buy", "bought"), ("sell", "sold"), ("go", "went gone"),
+    ("come", "came"), ("run", "ran"), ("choose", "chose chosen"), ("write", "wrote written"),
+    ("speak", "spoke spoken"), ("break", "broke broken"), ("drive", "drove driven"), ("seek", "sought"),
+    ("think", "thought"), ("mean", "meant"), ("hear", "heard"), ("stand", "stood"), ("understand", "understood"),
+    ("strike", "struck"), ("teach", "taught"), ("bear", "bore borne"), ("draw", "drew drawn"), ("grow", "grew grown"),
+    ("throw", "threw thrown"), ("fly", "flew flown"), ("sit", "sat"), ("get", "got gotten"), ("begin", "began begun"),
+) for past in forms.split()}
 
 
 def words(text: str) -> list[str]:
@@ -176,6 +192,11 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:run|runs|ran|running|stretch|stretches) between", "link"),
     (r"(?:go|goes|going|be|being) eas(?:y|ier) on", "ease"),
     (r"(?:show|shows|showed|showing|turn|turns|turned|turning) up", "arrive"),
+    (r"(?:start|starts|started|starting) ((?:[\w-]+ ){0,5}?)again", r"reinstate \1"),    # "start deporting ... again"
+    (r"\bwho (?:heads?|headed|runs?|ran|leads?|led|manages?|managed) (?=(?:the|a|an|this|that)\b)", "who directs "),
+    (r"(?:meet|meets|met|meeting) ((?:[\w'’-]+ ){0,3}?)(?=(?:demands?|needs?|requirements?|goals?|targets?|conditions?|"
+     r"deadlines?|expectations?)\b)", r"satisfy \1"),     # "meet Mexico's demands" is no meeting
+    (r"(?:call|calls|called|calling) (?:up)?on\b", "request"),                   # "called on the U.S. to approve"
     (r"(?:take|takes|took|taking|taken|accept|accepts|accepted|accepting) (?:in|back)", "receive"),
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
     (r"sit[- ]?downs?\b|sat down", "meeting"),
@@ -222,7 +243,7 @@ continue continued continues continuing keep keeps kept
 require required requires requiring must obliged insist insisted insists insisting
 condition conditions precondition preconditions prerequisite prerequisites
 receive received receiving accept accepted accepting
-demand demands demanded request requests requested
+demand demands demanded request requests requested ask asks asked asking
 solve solved solves solving fix fixed fixes fixing resolve resolved address addressed
 curb curbed curbing rein reined restrain restrained rein-in
 official officials officer officers
@@ -596,7 +617,7 @@ def names(text: str) -> set[str]:
 # Places a question may name in lower case that the articles never mention, not even as "Canadian" (countries,
 # U.S. states, and large cities of North and Central America): the question then asks of somewhere else
 # ("at laredo or brownsville"); words that are also common English words are left out
-PLACE_NAMES = frozenset("""
+COUNTRY_NAMES = frozenset("""
 afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan bahamas bahrain
 bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana brazil brunei bulgaria burundi
 cambodia cameroon canada colombia congo croatia cuba cyprus czechia denmark djibouti dominica ecuador egypt
@@ -609,6 +630,8 @@ oman pakistan palau palestine panama paraguay peru philippines poland portugal q
 samoa senegal serbia seychelles singapore slovakia slovenia somalia spain sudan suriname sweden switzerland
 syria taiwan tajikistan tanzania thailand togo tonga tunisia turkmenistan tuvalu uganda ukraine uruguay
 uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe china england scotland wales britain
+""".split())
+PLACE_NAMES = COUNTRY_NAMES | frozenset("""
 alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois indiana
 iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana
 nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington wisconsin
@@ -801,11 +824,12 @@ def quoted_speakers(text: str) -> list[str]:
 
 # what gives a reason, a cause or a purpose: "why" is answered by a sentence that holds one
 _REASON = re.compile(r"\b(?:because|since|due to|given|so that|in order to|as a result|results? of|reasons?|causes?|caused|"
-                     r"amid|after|as|under|fleeing|flee|fears?|feared|afraid|threat\w*|concern\w*|worr\w*|requir\w*|"
+                     r"amid|after|as|under (?:an? |the )?(?:[\w-]+ )?(?:pressure|threats?|orders?|duress|strain|terms|mandate|ruling|"
+                     r"injunction|obligation)|fleeing|flee|fears?|feared|afraid|threat\w*|concern\w*|worr\w*|requir\w*|"
                      r"conditions?|would|could|can[’']t|cannot|unable|ineligible|pointing out|blam\w*|credit\w*|hurt|"
                      r"so large|so much|too|aim\w*|goal|purpose|intend\w*|seek\w*|wants?|wanted|prefer\w*|need\w*|"
                      r"hope\w*|believe\w*|argu\w*|opposed?|protect\w*|stem|help\w*|sidelined|overwhelm\w*|thanks to|"
-                     r"owing|leads? to|led to|driven|pressure\w*|demand\w*|in charge|subject to|allow\w*|"
+                     r"owing|leads? to|led to|driven|forc\w+|left (?:[\w’'-]+ ){1,3}?with|legacy|result(?:ed|s)? in|pressure\w*|demand\w*|in charge|subject to|allow\w*|"
                      r"prevent\w*|avoid\w*|deter\w*|(?:stymied|blocked|stalled|held up|hampered|thwarted|derailed) by|"
                      r"to (?:stop|reduce|curb|keep|ensure|address|combat|fight|control|"
                      r"manage|support))\b", re.IGNORECASE)
@@ -824,10 +848,15 @@ def gives_reason(text: str, asked: Iterable[str] = ()) -> bool:
             continue
         if word.lower() in ("seekers", "seeker"):
             continue
+        if asked and word[0].islower() and covered(stem(word), asked) and " " not in word:
+            continue            # "why did the policies fail to deter migrants": "failed to *deter*" is what is asked
         if word.lower() == "since" and _SINCE_WHEN.match(text, m.end()):
             continue            # "the largest group since the Biden administration restarted MPP": a time
-        if asked and _restates(text[m.end():], asked):
-            continue
+        if word.lower() == "as" and (_AS_NOT_CAUSE_AFTER.match(text, m.end())
+                                     or _AS_NOT_CAUSE_BEFORE.search(text, 0, m.start())):
+            continue            # "failed to deter migrants, as evidenced by the record surge": evidence, not a cause
+        if asked and not word.lower().startswith("under ") and _restates(text[m.end():], asked):
+            continue            # ("under the court-ordered injunction" holds its cause itself)
         return True
     return False
 
@@ -845,6 +874,13 @@ _SINCE_WHEN = re.compile(r"\s+(?:(?:the|its|his|her|their|this|that|last|early|l
                          r"ended|then|\d{4}|" + _WEEKDAY_NAMES + "|" + "|".join(MONTHS) +
                          r"|(?:last|early|late) (?:year|month|week))\b", re.IGNORECASE)
 _BECAUSE = re.compile(r"\b(?:because|since|due to|as|so that|given that|after)\b", re.IGNORECASE)
+# "as" that compares, names, dates or cites: "as evidenced by", "such as", "known as", "as of", "as many as"
+_AS_NOT_CAUSE_AFTER = re.compile(r"\s+(?:evidenced|shown|seen|noted|reported|described|stated|mentioned|indicated|"
+                                 r"of|well|such|many|much|part|if|though|a result|far|soon|long|recently)\b|"
+                                 r"\s+[\w’'. ]{0,40}?\b(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:called|known)\b",
+                                 re.IGNORECASE)     # "AMLO, as López Obrador is commonly called"
+_AS_NOT_CAUSE_BEFORE = re.compile(r"\b(?:such|known|well|same|so|as \w+|referred to|described|seen|regarded|"
+                                  r"serve[sd]?|serving|act(?:s|ed)?)\s+$", re.IGNORECASE)
 
 
 def _restates(after: str, asked: set[str]) -> bool:
@@ -1020,6 +1056,9 @@ class QuestionTerms:
     naming: bool = False             # asks what something is called ("what is the name of the practice ...")
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
     outcome: bool = False            # asks what happened ("did the talks end in a deal", "who won ...")
+    winner: bool = False             # "who won the election": someone must be said to have won
+    main: tuple[str, ...] = ()       # "when did X end MPP *before the court made it restart*": the stems of the
+    #                                  question before a clause of another event ("end", not "restart")
     role: str | None = None          # the role a "which federal *judge*" question asks for
     exact_date: bool = False         # "on what date", "what day": a date written out, not "later this month"
     role_of: str | None = None       # whose role: "*Denver*'s mayor", "the mayor of *Denver*"
@@ -1243,9 +1282,14 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|none)\b|n['’]t\b
 def yes_no_claim(question: str) -> str | None:
     """The claim a yes/no question checks ("Is it true that X?" -> "X"; "Did CBP say ...?" -> itself), or None
     for a question that asks for something else."""
-    if not _YES_NO.match(question):
-        return None
-    return re.sub(r"^\W*is it true(?: that)?\s*", "", question, flags=re.IGNORECASE)
+    rest = _FRAMING.sub("", question, count=1)
+    if not _YES_NO.match(rest):
+        # "Fact check: did the U.S. approve ...?", "Fact check: the U.S. sends asylum-seekers back ..."
+        framed = re.match(r"^\W*(?:is it (?:true|correct|accurate|right|the case)|true or false)|.*?\bfact[- ]?check",
+                          question[:len(question) - len(rest)], re.IGNORECASE)
+        if not (framed and rest.strip() and not _WH.match(fold(rest.strip()))):
+            return None
+    return rest.strip() or None
 
 
 _HEDGE = re.compile(r"\b(?:wants?|wanted|plans?|planned|hopes?|hoped|intends?|intended|proposed?|expected|likely) to\b|"
@@ -1259,13 +1303,69 @@ def hedged(text: str) -> bool:
 
 
 # a claim about what was meant, not done: "is it true that CBP *expects* April's figures to show a spike?"
-_ASKS_INTENT = re.compile(r"\b(?:expect|plan|want|wish|hope|intend|propos|forecast|predict|project|seek|aim)\w*",
-                          re.IGNORECASE)
+_ASKS_INTENT = re.compile(r"\b(?<!the )(?<!'s )(?<!’s )(?<!a )(?<!an )(?<!his )(?<!her )(?<!its )(?<!their )"
+                          r"(?:expect\w*|plans?(?=\s+(?:to|on)\b)|plann\w+|want\w*|wish\w*|hope\w*|intend\w*|propos\w*|"
+                          r"forecast\w*|predict\w*|project\w*|seek(?!ers?\b)\w*|aim\w*)",
+                          re.IGNORECASE)     # not "López Obrador's proposed plan", "asylum-seekers"
+
+
+# a clause of another event, after what the question asks: "... before the court order made it restart MPP"
+_OTHER_EVENT = re.compile(r"\s(?:before|after|until|once)\s+(?:the\s+|it\s+|they\s+|he\s+|she\s+)?[a-z]", re.IGNORECASE)
+
+
+# "where are they from?", "where did they come from, according to ...": not "where do flights from the U.S. land"
+_ASKS_ORIGIN = re.compile(r"\bwhere\b.*\b(?:from|originate\w*)(?:\W*$|\s*[,?])|\bfrom where\b")
+
+
+def main_clause_stems(question: str, kind: str) -> tuple[str, ...]:
+    """For a "when did" / "why did" question whose event is followed by a clause of another ("when did the Biden
+    administration first end MPP before the court order made it restart the program?"), the stems of the
+    question before that clause; () when there is none."""
+    if kind not in ("when", "why") or not re.match(rf"^\W*{_LABEL}(?:when|why)\s+(?:did|does|do|was|were|is|are|has|have|had)\b",
+                                                   _FRAMING.sub("", question).strip(), re.IGNORECASE):
+        return ()
+    m = _OTHER_EVENT.search(question)
+    if m is None:
+        return ()
+    head = _FRAMING.sub(" ", question[:m.start()])
+    return tuple(dict.fromkeys(content_stems(normalise_aliases(head))))
+
+
+def says_won(text: str) -> bool:
+    """Does the text say someone won ("who won the election": "Biden win re-election" is a wish, not a win)?"""
+    return bool(re.search(r"\b(?:won|wins|winner|victory|victorious|elected|defeated|beat)\b", text, re.IGNORECASE))
 
 
 def claims_intent(claim: str) -> bool:
-    """Does the claim itself say something was wanted, planned or expected (see ``hedged``)?"""
-    return hedged(claim) or bool(_ASKS_INTENT.search(claim))
+    """Does the claim itself say something was wanted, planned or expected (see ``hedged``)? "Did Mexico
+    *actually* receive the $20 million the administration wanted to pay?" asks what happened."""
+    if re.search(r"\b(?:actually|really|in fact|ever|truly)\b", claim, re.IGNORECASE):
+        return False
+    if hedged(claim) or _ASKS_INTENT.search(claim):
+        return True
+    # "did López Obrador ask the US to lift sanctions" asks about a request ("did the U.S. lift sanctions *as*
+    # López Obrador demanded" about the lifting)
+    m = _ASKS_REQUEST.search(claim)
+    return bool(m) and not _SUBORDINATOR.search(claim, 0, m.start())
+
+
+_ASKS_REQUEST = re.compile(r"\b(?:ask\w*|urg\w+|call\w* (?:up)?on|request\w*|demand\w*|press\w* for)\b", re.IGNORECASE)
+_SUBORDINATOR = re.compile(r"\b(?:as|after|when|because|since|before|once|following|which|that|like)\b", re.IGNORECASE)
+
+
+def hedged_first(text: str, claim: str) -> bool:
+    """Is ``text`` hedged (see ``hedged``) before it says any of the claim's words: "it reportedly wanted to pay
+    Mexico $20 million" (the payment is only wanted), not "the newspaper reported unrest Sunday ..., as lawyers
+    explained that the group would ..." (the unrest is reported as a fact)?"""
+    hedge = _HEDGE.search(text)
+    if hedge is None:
+        return False
+    capitalised = {stem(fold(w)) for w in words(claim) if w[0].isupper()}    # names, the first word's too
+    said = {t for t in content_stems(normalise_aliases(claim)) if t not in LIGHT_WORDS} - names(claim) - capitalised
+    first = next((m.start() for m in _WORD.finditer(text)
+                  if content_stems(normalise_aliases(m.group())) and
+                  covered(content_stems(normalise_aliases(m.group()))[0], said)), len(text))
+    return hedge.start() <= first
 
 
 def offers_choice(claim: str) -> bool:
@@ -1323,7 +1423,9 @@ def question_speaker(question: str) -> frozenset[str]:
     return found if found - {"us", "mexico"} else frozenset()
 
 
-_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)(?:s\b|\b)")   # "whats", "hows" typed
+_WH = re.compile(r"\b(?<!even )(?<!only )(?<!except )(?<!especially )(?<!just )"
+                 r"(what|which|who|whom|whose|when|where|why|how)(?:s\b|\b)(?! asked\b)")   # "whats", "hows" typed;
+# "... even when they show credible fear", "respond when asked for comment": a conjunction, not a question word
 _QUANTITY_NOUN = re.compile(rf"\bwhat (?:[a-z-]+ )?(?:rate|percentage|amount|total|budget|salary|price)\b(?! of)|"
                             rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,2}}"
                             rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|rating|capacity|number|amount|figure|tally)\b")
@@ -1342,8 +1444,9 @@ def question_kind(question: str) -> str:
     # is a relative clause of a "what" question
     first = _WH.search(q)
     word = first.group(1) if first else ""
-    if word == "where" and re.match(rf"^\W*{_LABEL}(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", q):
+    if word in ("where", "when") and re.match(rf"^\W*{_LABEL}(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", q):
         return "other"          # "did he say it must be tackled where migrants come from?" asks whether
+        #                         ("did they respond when asked for comment": whether, not when)
     if word in ("when", "where", "why"):
         return word
     if word in ("who", "whom", "whose"):
@@ -1454,7 +1557,9 @@ def question_focus(folded_question: str) -> str | None:
     m = _FOCUS.search(folded_question)
     if not m:
         return None
-    ws = re.sub(r"^(?:(?:other|another|two|three|exact|specific)\s+)+", "", m.group(1))
+    # "which *southern* Mexican city": a part of the country (``part_of_country``), not the thing asked
+    ws = re.sub(r"^(?:(?:other|another|two|three|exact|specific|(?:north|south|east|west)(?:ern)?|central)\s+)+", "",
+                m.group(1))
     ws = re.sub(r"^(?:kind|type|sort|form)s?\s+of\s+", "", ws + " ").split()     # "what kind of visa program"
     phrase: list[str] = []
     for i, w in enumerate(ws):
@@ -1496,6 +1601,8 @@ def question_terms(question: str) -> QuestionTerms:
                          speaker_words=question_speaker_words(q),
                          attribution=question_attribution(q), naming=naming,
                          counted=counted_noun(q), outcome=asks_outcome(q),
+                         winner=bool(re.search(r"\bwho (?:won|wins|will win|is winning)\b", fold(q))),
+                         main=main_clause_stems(q, kind),
                          role=role,
                          exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day|month|year)\b",
                                                    fold(q))),
@@ -1511,7 +1618,7 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
-                         dated=dated_subject(q), origin=bool(re.search(r"\bwhere\b.*\bfrom\b", fold(q))),
+                         dated=dated_subject(q), origin=bool(_ASKS_ORIGIN.search(fold(q))),
                          part=part_of_country(q),
                          calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
                          asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
@@ -1827,14 +1934,18 @@ _FACILITIES = frozenset(stem(w) for w in """building buildings hotel hotels pala
 jail stadium hall church school venue facility facilities camp camps""".split())
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
-river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
+location locations crossing crossings river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
 bills act treaty court cartel cartels gang gangs""".split()) | _FACILITIES
 _FACILITY_HEADS = _FACILITIES | frozenset(stem(w) for w in """house tower plaza center centre office station shelter
 cathedral residence mansion""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
-_PLACES = frozenset(stem(w) for w in "city cities town towns country countries state states".split())
+# the run is (in) the name a naming word gives: "also known as “Remain in *Mexico*”"
+_GIVEN_NAME_BEFORE = re.compile(rf"\b(?:{_NAMING_WORDS})\s+(?:[“\"][^”\"]*|(?:[A-Z][\w’'-]*\s+(?:(?:in|of|for|the|and)\s+)?)*)$")
+_PEOPLES = re.compile(r"[A-Z][a-z]+(?:an|ean|ian|ese|ish)s?|Hispanics?|Latin[oax]s?")   # "Caribbean", "Hispanics"
+_STATES = frozenset(stem(w) for w in ("state", "states"))
+_PLACES = frozenset(stem(w) for w in "city cities town towns country countries state states location locations".split())
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?:\([^)]*\))?\s*[–—-]\s*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
 
@@ -1965,8 +2076,10 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
     Stanton Street Bridge" for "which bridge"? ("a government shelter" names none; "other locations along the
     border" names no city.)"""
     focus = terms.focus if terms.focus in _ENTITY_NOUNS else None
-    if _GIVES_A_NAME.search(text) and (focus is None or covered(focus, evidence_stems(text))):
-        return True             # "This practice, known as metering": of the thing asked ("which shelter": no)
+    named = _GIVES_A_NAME.search(text)
+    if named and (focus is None or covered(focus, evidence_stems(text[max(0, named.start() - 40):named.start()]))):
+        return True             # "This practice, known as metering": of the thing asked ("which shelter": no;
+        #                         "which locations": "The program, also known as ..., will expand to other locations")
     asked = set(terms.names) | set(terms.content)
     for phrase, acronym in _LEARNED.acronyms.items():      # "Remain in Mexico" is the MPP asked about
         if acronym in asked and not terms.naming:           # (unless its other name is what is asked)
@@ -1976,12 +2089,15 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if m.start() == 0 and " " not in m.group():
             continue            # a sentence's first word
         run = [w for w in m.group().split() if w[0].isupper()]
+        if all(len(w) == 1 for w in run):
+            continue            # an initial: the "U" of "U.S."
         if focus is not None and _TOLD_BEFORE.search(text[:m.start()]):
             continue            # "which cartels": "have told Border Report" names who was told, not a cartel
         if focus is not None and focus not in _NAMED_WITH_NOUN and _modifies_noun(text, m.end()):
             continue            # "which cities": "the Southwest border" names a border, not a city
         stems_ = [stem(fold(ALIASES.get(fold(w), fold(w)).split()[0])) for w in run
-                  if fold(w) not in STOPWORDS and fold(w) not in MONTHS and fold(w) not in WEEKDAYS]
+                  if fold(w) not in STOPWORDS and re.sub(r"['’]s$", "", fold(w)) not in MONTHS
+                  and fold(w) not in WEEKDAYS]     # "December’s tally" names no crossing
         new = [t for t in stems_ if t != "us" and not covered(t, asked)]
         if focus in _PLACES and len(run) > 1 and covered(focus, stems_) and is_place(run):
             new = new or stems_     # "in which city": "Mexico City", though the question says "Mexican"
@@ -1993,6 +2109,13 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if focus in _PLACES and (any(fold(w) in _ORG_WORDS for w in run) or any(w.isupper() and len(w) > 1 for w in run)
                                  or not is_place(run)):
             continue            # "which cities": "CBP said" names an agency, "Biden" a person, not a city
+        if focus in _PLACES and _GIVEN_NAME_BEFORE.search(text[:m.start()]):
+            continue            # "which locations": "also known as “Remain in Mexico”" names a program
+        if terms.naming and focus is None and (is_place(run) or _PEOPLES.fullmatch(run[-1])):
+            continue            # "what is the plan called": "Latin American and Caribbean countries", "Hispanics"
+        if focus in _STATES and (normalise_aliases(fold(" ".join(run))).strip() == "us"
+                                 or fold(run[-1]) in COUNTRY_NAMES):
+            continue            # "which Mexican states": "the United States" and "Mexico" are countries
         if focus in _FACILITIES and stem(fold(run[-1])) not in _FACILITY_HEADS:
             continue            # "which building": "Mexico City" is a city
         if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_):
@@ -2126,12 +2249,15 @@ _PLACE_WORDS = ("city|cities|town|towns|border|borders|bridge|bridges|shelter|sh
                 "locations|crossing|interior|south|north|east|west|home|homes|abroad|overseas|community|communities|"
                 "place|places|nation|nations|district|districts|site|sites|land|lands|territory|territories|soil")
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|from|near|into|onto|across|along|outside|inside|within|between|toward|towards|via|through|"
+    r"\b(?<![Aa]ccording )(?<![Dd]ue )(?<![Tt]hanks )(?<![Cc]lose )"      # "according to ICE" is no place
+    r"(?:in|at|to|from|near|into|onto|across|along|outside|inside|within|between|toward|towards|via|through|"
     r"throughout|linking|where|(?:starting|beginning) (?:with|in)|(?:south|north|east|west)\s+of|"
     r"(?:middle|side|end|edge|foot|heart|outskirts|center|centre|part|parts)\s+of)\s+"
     r"((?:(?:the|a|an|its|their|his|her|our|this|that)\s+)?"
     rf"(?:(?:[A-Z][\w.'’-]*[\s,]*)+(?:{_PLACE_WORDS})?|(?:[a-z'’-]+\s+){{0,3}}(?:{_PLACE_WORDS}))\b)")
-_WHERE_PLACE = re.compile(r"\b((?:the|these|those|a|an)\s+[a-z'’-]+)\s+where\b")   # "these are the tents where ..."
+# "these are the tents where ..." ("a point where we are close to capacity" is no place)
+_WHERE_PLACE = re.compile(r"\b((?:the|these|those|a|an)\s+(?!(?:point|time|moment|stage|case|situation|extent|level|"
+                          r"degree|way|day|days|period|instance|cases)\b)[a-z'’-]+)\s+where\b")
 _ON_PLACE = re.compile(rf"\bon\s+((?:the|a|an|its|their)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_PLACE_WORDS}))\b")
 
 
@@ -2156,7 +2282,10 @@ def gives_place(text: str, asked: Iterable[str], origin: bool = False) -> bool:
         return True
     asked = set(asked)
     return any(any(not covered(t, asked) for t in content_stems(normalise_aliases(p)))
-               for p in places_given(text))
+               for p in places_given(text) if not _REFERS_BACK.match(p))
+
+
+_REFERS_BACK = re.compile(r"(?:this|that|these|those)\s", re.IGNORECASE)   # "to those cities": ones already named
 
 
 # when something was said, not done: "Chicago Mayor Brandon Johnson said Wednesday ...", "told NBC News on Monday"

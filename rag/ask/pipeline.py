@@ -335,7 +335,7 @@ class Answerer:
         claim = _single_claim(run)
         if claim is None or lx.claims_intent(claim):
             return False    # "is it true that CBP expects April's figures to show a spike?" asks what is expected
-        return all(lx.hedged(s.text) and lx.same_polarity(claim, s.text) for s in chosen)
+        return all(lx.hedged_first(s.text, claim) and lx.same_polarity(claim, s.text) for s in chosen)
 
     def _confirms(self, run: _Run, chosen: list[Sentence]) -> bool:
         """Does a yes/no question's claim stand in the quotes: its words there (not only in their paragraph)

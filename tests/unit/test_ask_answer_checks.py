@@ -1090,3 +1090,160 @@ def test_cities_in_another_part_of_the_country_do_not_answer():
     assert lx.other_part_of_country(asked.part, "shelters in northern Mexican cities like Juárez and Tijuana")
     assert not lx.other_part_of_country(asked.part, "migrants are bused to cities in the south of the country")
     assert not lx.other_part_of_country(asked.part, "migrants are bused to the southern end of the country")
+
+
+# --------------------------------------------------------------------------- stop 14: zt to zw
+
+def test_a_conjunction_when_does_not_make_a_when_question():
+    assert lx.question_kind("did the lopez obrador government respond when asked for comment") == "other"
+    assert lx.question_kind("Fact check: the U.S. sends asylum-seekers back to the country they flee even when "
+                            "they show credible fear.") == "other"
+    assert lx.question_kind("When did the U.S. restart MPP?") == "when"
+    assert lx.question_kind("Where was López Obrador when he said it?") == "where"
+
+
+def test_a_compass_word_is_not_what_which_asks_for():
+    assert lx.question_terms("In which southern Mexican city do the buses drop migrants off?").focus == "city"
+    assert lx.question_terms("Which other locations will MPP expand to?").focus == lx.stem("locations")
+
+
+def test_which_locations_or_crossings_want_a_named_place():
+    why = rejections("The program, also known as “Remain in Mexico,” will be expanded to other locations along the "
+                     "Southwest border in the coming days, CBP said.\n"
+                     "Under current policies, Mexico has agreed to take back 30,000 migrants per month, but that is "
+                     "only 10% of December’s tally.\n"
+                     "The program will next expand to San Diego, officials said.")
+    # "known as" names the program, not a location; "December’s" is a month, not a crossing
+    assert why("Which other locations will the program expand to?", 0) == "no name given"
+    assert why("At which border crossings does Mexico receive the 30,000 migrants a month?", 1) == "no name given"
+    assert why("Which other locations will the program expand to?", 2) is None
+
+
+def test_which_states_is_not_answered_by_a_country():
+    why = rejections("A Juarez newspaper reported that half of the migrants waiting in that city to cross into the "
+                     "United States are from the interior of Mexico.\n"
+                     "Most of the migrants waiting in Juarez are coming from the states of Chihuahua and Sonora, the "
+                     "paper said.")
+    assert why("Which Mexican states are the migrants waiting in Juarez coming from?", 0) == "no name given"
+    assert why("Which Mexican states are the migrants waiting in Juarez coming from?", 1) is None
+
+
+def test_places_that_are_no_answer_to_where():
+    assert lx.places_given("Johnson said the cities “have reached a point where we are close to capacity.”") == []
+    assert "ICE" not in lx.places_given("According to ICE flight data, there were 11 flights from the U.S. to "
+                                        "Venezuela in 2023.")
+    assert lx.places_given("These are the tents where the government processes migrants.") == ["the tents"]
+    # "to those cities" points back to the cities the question names
+    asked = lx.question_terms("Where did Abbott's program pick up the migrants it sent to New York and Chicago?")
+    assert not lx.gives_place("The mayors of New York and Chicago said Abbott continues to send migrants to those "
+                              "cities.", asked.names | set(asked.content))
+    assert lx.gives_place("Abbott's buses picked the migrants up in Eagle Pass.", asked.names | set(asked.content))
+
+
+def test_where_from_is_asked_only_at_the_end():
+    assert not lx.question_terms("Where in Venezuela do the deportation flights from the U.S. land?").origin
+    assert lx.question_terms("where are most of the migrants in Juarez from?").origin
+    assert lx.question_terms("Where did they come from, according to the newspaper?").origin
+
+
+def test_irregular_past_forms_are_their_verbs():
+    assert [lx.stem(w) for w in ("held", "sent", "met", "took", "brought")] == \
+        [lx.stem(w) for w in ("hold", "send", "meet", "take", "bring")]
+    assert lx.stem("left") == "left" and lx.stem("found") == "found"     # nouns and other words alike
+    # "meet Mexico's demands" is no meeting
+    assert lx.stem("meet") not in lx.content_stems(lx.normalise_aliases("for the US to meet some of Mexico's demands"))
+    assert lx.stem("meet") in lx.content_stems(lx.normalise_aliases("Blinken went to Mexico to meet with officials"))
+
+
+def test_everyday_paraphrases_of_stop_14():
+    said = lambda text: lx.content_stems(lx.normalise_aliases(text))     # noqa: E731
+    assert "direct" in said("Who runs the Juarez Human Rights Office?")
+    assert said("did Mexico start deporting migrants to Venezuela again")[:3] == \
+        said("did Mexico resume deporting migrants to Venezuela")[:3]
+    assert set(said("What did López Obrador ask Washington to do?")) & set(said("López Obrador called on the U.S. to "
+                                                                                "approve a plan"))
+
+
+def test_reasons_that_are_no_reasons():
+    assert not why_fits("Why did the asylum policies introduced in May fail to deter migrants?",
+                        "New asylum policies introduced by the Biden administration in May failed to deter "
+                        "migrants, as evidenced by the record surge.")
+    assert not lx.gives_reason("AMLO, as López Obrador is commonly called, has an ambitious agenda.")
+    assert not why_fits("Why did the Biden administration end MPP in the first place?",
+                        "CBP on Wednesday walked two asylum seekers over to Mexico under the Biden administration.")
+    assert why_fits("Why does CBP say DHS has to re-implement MPP in good faith?",
+                    "“For now, DHS is required under the court-ordered injunction to re-implement MPP in good faith.”")
+    assert why_fits("Why is Mexico reluctant to take in more migrants?",
+                    "The legacy of Title 42 left Mexico with depleted resources and an aversion to taking in "
+                    "migrants.")
+
+
+def test_fact_checks_and_what_they_claim():
+    assert lx.yes_no_claim("Fact check: did the U.S. approve the $20 billion plan?") == \
+        "did the U.S. approve the $20 billion plan?"
+    assert lx.yes_no_claim("Fact check: the U.S. sends asylum-seekers back.") == "the U.S. sends asylum-seekers back."
+    assert lx.yes_no_claim("Fact check: how many were sent back?") is None
+    # a claim about what happened, though it mentions what was wanted or proposed
+    assert not lx.claims_intent("Mexico actually received the $20 million the administration wanted to pay it?")
+    assert not lx.claims_intent("did the U.S. approve López Obrador's proposed $20 billion plan?")
+    assert not lx.claims_intent("did the U.S. agree to lift sanctions on Venezuela as López Obrador demanded?")
+    # a claim about a request or a plan
+    assert lx.claims_intent("did López Obrador ask the US to lift all sanctions on Venezuela?")
+    assert lx.claims_intent("did Mexico plan to send troops to the border?")
+
+
+def test_a_hedge_counts_when_it_comes_before_the_claim():
+    assert lx.hedged_first("In 2018, it reportedly wanted to pay Mexico $20 million to deport migrants.",
+                           "Mexico actually received the $20 million?")
+    assert lx.hedged_first("López Obrador called on the U.S. to approve a plan that would deploy $20 billion.",
+                           "did the U.S. approve López Obrador's plan?")
+    assert not lx.hedged_first("The newspaper reported unrest Sunday at the largest migrant shelter in Juarez, as "
+                               "lawyers explained the group would be returned.",
+                               "was there unrest at a migrant shelter in Juarez?")
+
+
+def test_what_is_it_called_is_not_answered_by_places():
+    why = rejections("López Obrador called on the U.S. to approve a plan that would deploy $20 billion to Latin "
+                     "American and Caribbean countries. "
+                     "The plan, called Sembrando Vida, would plant trees across Central America.")
+    assert why("what is the $20 billion plan López Obrador wants the US to approve called", 0) == "no name given"
+    assert why("what is the $20 billion plan López Obrador wants the US to approve called", 1, 0) is None
+
+
+def test_what_is_in_the_plan_wants_a_sentence_about_the_plan():
+    why = rejections("Mexico is willing to share with us a plan on how to stem migration, an official said.\n\n"
+                     "Previous measures taken by the Biden administration to stem the migrant surge led to only "
+                     "temporary dips.")
+    assert why("What specific measures were in the plan Mexico said it would share with the U.S.?", 1) == \
+        "it does not speak of the plan"
+
+
+def test_when_did_it_happen_before_another_event_dates_the_first():
+    q = "When did the Biden administration first end MPP before the court order made it restart the program?"
+    assert lx.question_terms(q).main == tuple(dict.fromkeys(lx.content_stems(
+        "When did the Biden administration first end MPP")))
+    assert lx.question_terms("When did MPP restart in El Paso?").main == ()
+    why = rejections("The U.S. today returned the largest group of asylum seekers to Mexico since the Biden "
+                     "administration restarted the MPP program.", "2021-12-10")
+    assert why("When did the Biden administration first end the MPP program before restarting it?", 0) == \
+        "it speaks of the other event"
+
+
+def test_who_won_wants_a_winner():
+    why = rejections("Former President Donald Trump said he led Biden in the polls before the presidential "
+                     "election.\nSenator Smith won the presidential election, officials said.")
+    assert why("Who won the presidential election?", 0) == "no one is said to have won"
+    assert why("Who won the presidential election?", 1) is None
+
+
+def test_a_lead_repeated_in_the_body_is_quoted_once():
+    from rag.ask.extractive import _repeats
+    _, sentence = one_article("EL PASO, Texas (Border Report) — Federal authorities in El Paso on Monday will begin "
+                              "registering asylum-seekers as the MPP program restarts.\n"
+                              "Federal authorities in El Paso today will begin registering asylum-seekers as the "
+                              "MPP program restarts.\n"
+                              "Officials in El Paso counted 250,000 migrants crossing in December.\n"
+                              "Officials in El Paso counted 302,000 migrants crossing in December.")
+    assert _repeats(sentence(0), sentence(1))
+    assert not _repeats(sentence(2), sentence(3))       # different figures are a disagreement, not a repeat
+    assert not _repeats(sentence(0), sentence(2))
