@@ -144,6 +144,8 @@ def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> boo
         return lx.has_date_expression(text)
     asked = (terms.names | set(terms.content)) if terms is not None else set()     # what the question says itself
     if kind == "why":
+        if terms is not None and terms.presence:
+            return lx.gives_purpose_of_visit(text)  # "why was he in Chihuahua City": not what he said there
         return lx.gives_reason(text, asked) and not lx.restates_as_reason(text, asked)
     if kind == "where":     # "where did he hold the press conference": a place the question does not name
         return terms is None or lx.gives_place(text, asked, terms.origin)
@@ -264,6 +266,14 @@ def antecedent(s: Sentence, index: SentenceIndex) -> Sentence | None:
         return None
     para, span = sents[s.index - 1]
     return _sentence_at(s, s.index - 1, para, span)
+
+
+def previous_text(s: Sentence, index: SentenceIndex) -> str:
+    """The text of the sentence before ``s`` in its paragraph ("" at a paragraph's start)."""
+    sents = index.article_sentences(s.doc_id, s.chunk)
+    if s.index == 0 or s.index > len(sents) or sents[s.index - 1][0] != s.para:
+        return ""
+    return sents[s.index - 1][1].text
 
 
 def _sentence_at(s: Sentence, j: int, para: int, span: lx.Span) -> Sentence:

@@ -130,6 +130,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "its date is of something else"  # "when was the CBP One app launched": "the Merida Initiative ..."
     if terms.kind == "when" and not terms.asks_saying and lx.dates_only_the_saying(s.text):
         return "its date is when it was said"   # "when did Johnson take office": "Johnson said Wednesday ..."
+    if terms.kind == "when" and not terms.photo and lx.dates_only_the_photo(s.text):
+        return "its date is the photo's"    # "when did MPP start": "In this Thursday, Oct. 17, 2019 file photo, ..."
     if terms.kind == "when" and terms.months and lx.dated_in_other_month(terms.months, s.text):
         return "its date is in another month"   # "the December call": a caption "... on May 27, 2023"
     # "These are improvements ..." refers to "several improvements"
@@ -146,6 +148,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "about someone else's"   # "during the Trump administration": "under the Biden administration"
     if terms.part and lx.other_part_of_country(terms.part, s.text):
         return "about another part of the country"     # "which city in southern Mexico": "northern Mexican cities"
+    if terms.part and lx.asks_place(terms) and not lx.says_part(terms.part, win_text):
+        return "it does not say the part of the country"    # "which city in southern Mexico": "Chihuahua City"
     if terms.borders and lx.other_border(terms.borders, s.text):
         return "about another border"   # "its northern border with the US": "its border with Guatemala"
     if terms.kind == "count" and terms.counted and not (lx.term_covered(terms.counted, stems)

@@ -1057,6 +1057,8 @@ class QuestionTerms:
     counted: str | None = None       # the stem of what a "how many" question counts ("how many *flights* ...")
     outcome: bool = False            # asks what happened ("did the talks end in a deal", "who won ...")
     winner: bool = False             # "who won the election": someone must be said to have won
+    presence: bool = False           # "why was López Obrador in Chihuahua City": the purpose of being there
+    photo: bool = False              # asks about a photo ("when was the file photo taken"): its date answers
     main: tuple[str, ...] = ()       # "when did X end MPP *before the court made it restart*": the stems of the
     #                                  question before a clause of another event ("end", not "restart")
     role: str | None = None          # the role a "which federal *judge*" question asks for
@@ -1331,6 +1333,20 @@ def main_clause_stems(question: str, kind: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(content_stems(normalise_aliases(head))))
 
 
+_ASKS_PRESENCE = re.compile(r"^[Ww]hy (?:(?:was|were|is|are) [A-Z][\w .'’-]{1,60}? (?:in|at)|"
+                            r"did [A-Z][\w .'’-]{1,60}? (?:go to|travel to|fly to|come to|visit)) [A-Z]")
+# what brings someone somewhere: "to attend a summit", "for talks"
+_PURPOSE_OF_VISIT = re.compile(r"\b(?:to (?:attend|visit|meet|hold|speak|address|tour|inaugurate|open|sign|announce|"
+                               r"launch|deliver|give|lead|join|mark|celebrate|discuss)|for (?:a|an|the|his|her|their) "
+                               r"(?:[\w-]+ )?(?:visit|meeting|conference|summit|event|tour|ceremony|rally|talks|trip|"
+                               r"speech|inauguration|signing))\b", re.IGNORECASE)
+
+
+def gives_purpose_of_visit(text: str) -> bool:
+    """Does the text say what brought someone somewhere ("in Chihuahua City *to inaugurate* a hospital")?"""
+    return bool(_PURPOSE_OF_VISIT.search(text))
+
+
 def says_won(text: str) -> bool:
     """Does the text say someone won ("who won the election": "Biden win re-election" is a wish, not a win)?"""
     return bool(re.search(r"\b(?:won|wins|winner|victory|victorious|elected|defeated|beat)\b", text, re.IGNORECASE))
@@ -1341,16 +1357,35 @@ def claims_intent(claim: str) -> bool:
     *actually* receive the $20 million the administration wanted to pay?" asks what happened."""
     if re.search(r"\b(?:actually|really|in fact|ever|truly)\b", claim, re.IGNORECASE):
         return False
-    if hedged(claim) or _ASKS_INTENT.search(claim):
-        return True
+    m = _HEDGE.search(claim) or _ASKS_INTENT.search(claim)
+    if m and len(words(_AUX_START.sub("", claim[:m.start()]))) <= MAX_INTENT_POSITION:
+        return True     # "did Mexico *plan* to ...", not "did Mexico accept the $20 million the administration
+        #                 reportedly wanted to pay" (a clause of the object)
     # "did López Obrador ask the US to lift sanctions" asks about a request ("did the U.S. lift sanctions *as*
     # López Obrador demanded" about the lifting)
     m = _ASKS_REQUEST.search(claim)
     return bool(m) and not _SUBORDINATOR.search(claim, 0, m.start())
 
 
+MAX_INTENT_POSITION = 5
+_AUX_START = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\s+", re.IGNORECASE)
 _ASKS_REQUEST = re.compile(r"\b(?:ask\w*|urg\w+|call\w* (?:up)?on|request\w*|demand\w*|press\w* for)\b", re.IGNORECASE)
 _SUBORDINATOR = re.compile(r"\b(?:as|after|when|because|since|before|once|following|which|that|like)\b", re.IGNORECASE)
+
+
+def claim_subject(claim: str) -> frozenset[str]:
+    """The name stems of the person a yes/no claim is about, as its first words give them ("Is it true that
+    *Justin Trudeau* agreed ...", "did *López Obrador* ask ..."): two or more capitalised words that name a
+    person; empty otherwise (an agency, a country, a day, a lower-case name)."""
+    head = words(_AUX_START.sub("", claim.strip()))[:3]
+    run = []
+    for w in head:
+        if not w[0].isupper() or len(w) < 2 or w.isupper() or fold(w) in STOPWORDS or fold(w) in WEEKDAYS:
+            break
+        run.append(w)
+    if len(run) < 2 or not names_person(" ".join(run)):
+        return frozenset()
+    return frozenset(stem(fold(w)) for w in run)
 
 
 def hedged_first(text: str, claim: str) -> bool:
@@ -1603,6 +1638,8 @@ def question_terms(question: str) -> QuestionTerms:
                          counted=counted_noun(q), outcome=asks_outcome(q),
                          winner=bool(re.search(r"\bwho (?:won|wins|will win|is winning)\b", fold(q))),
                          main=main_clause_stems(q, kind),
+                         photo=bool(re.search(r"\b(?:photo|photograph|picture|image|caption)s?\b", fold(q))),
+                         presence=bool(_ASKS_PRESENCE.match(_FRAMING.sub(" ", q).strip())),
                          role=role,
                          exact_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?(?:date|day|month|year)\b",
                                                    fold(q))),
@@ -1943,6 +1980,7 @@ _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters r
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
 # the run is (in) the name a naming word gives: "also known as “Remain in *Mexico*”"
 _GIVEN_NAME_BEFORE = re.compile(rf"\b(?:{_NAMING_WORDS})\s+(?:[“\"][^”\"]*|(?:[A-Z][\w’'-]*\s+(?:(?:in|of|for|the|and)\s+)?)*)$")
+_NAME_WORDS = frozenset(stem(w) for w in "name names nickname term word phrase label title".split())
 _PEOPLES = re.compile(r"[A-Z][a-z]+(?:an|ean|ian|ese|ish)s?|Hispanics?|Latin[oax]s?")   # "Caribbean", "Hispanics"
 _STATES = frozenset(stem(w) for w in ("state", "states"))
 _PLACES = frozenset(stem(w) for w in "city cities town towns country countries state states location locations".split())
@@ -2076,8 +2114,12 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
     Stanton Street Bridge" for "which bridge"? ("a government shelter" names none; "other locations along the
     border" names no city.)"""
     focus = terms.focus if terms.focus in _ENTITY_NOUNS else None
+    # the noun the name is given to, when the question says it ("the name of the asylum *policy*"): "known as AMLO"
+    # names a president
+    of = terms.focus if terms.focus is not None and terms.focus not in terms.names and \
+        terms.focus not in _NAME_WORDS else None
     named = _GIVES_A_NAME.search(text)
-    if named and (focus is None or covered(focus, evidence_stems(text[max(0, named.start() - 40):named.start()]))):
+    if named and (of is None or covered(of, evidence_stems(text[max(0, named.start() - 40):named.start()]))):
         return True             # "This practice, known as metering": of the thing asked ("which shelter": no;
         #                         "which locations": "The program, also known as ..., will expand to other locations")
     asked = set(terms.names) | set(terms.content)
@@ -2297,6 +2339,16 @@ _ASKS_SAYING = re.compile(r"\b(?:say|said|says|tell|told|announc\w*|state|stated
                           r"report\w*|remark\w*|note|noted|add|added|call|called|statement|interview)\b")
 
 
+_PHOTO_DATE = re.compile(r"\b(?:in|on) this (?:[\w.,]+\s+){1,5}?(?:file )?(?:photo|image|picture)\b|"
+                         r"\b(?:photo|image|picture) (?:taken|dated) (?:on )?(?:[\w.,]+\s+){1,5}", re.IGNORECASE)
+
+
+def dates_only_the_photo(text: str) -> bool:
+    """Is the text's only date that of a photo ("In this Thursday, Oct. 17, 2019 file photo, a girl plays ...")?
+    It does not date the events the caption mentions."""
+    return bool(_PHOTO_DATE.search(text)) and not has_date_expression(_PHOTO_DATE.sub(" ", text))
+
+
 def dates_only_the_saying(text: str) -> bool:
     """Is the text's only date the day something was said ("Johnson said Wednesday ...")? It does not date
     what was done ("when did Brandon Johnson take office"); see ``QuestionTerms.asks_saying``."""
@@ -2313,6 +2365,12 @@ def part_of_country(text: str) -> str | None:
     """The compass part the text puts its cities in ("which city in southern Mexico" -> "south")."""
     m = _PART_OF.search(fold(text))
     return (m.group(1) or m.group(2)) if m else None
+
+
+def says_part(asked: str, text: str) -> bool:
+    """Does the text put what it speaks of in the part of the country asked ("bused to the *southern* end of the
+    country"), not merely "south of the border" (Chihuahua City is in Mexico's north)?"""
+    return bool(re.search(rf"\b{asked}(?:ern)?\b(?!\s+of\s+the\s+border)", fold(text)))
 
 
 def other_part_of_country(asked: str | None, text: str) -> bool:

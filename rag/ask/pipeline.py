@@ -24,7 +24,7 @@ from typing import Any
 from rag.ask import lexical as lx
 from rag.ask.cite import is_no_answer, make_citation, parse_draft, render_sentence
 from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
-from rag.ask.evidence import (Sentence, SentenceIndex, Source, build_sources, candidate_sentences, lexical_coverage,
+from rag.ask.evidence import (Sentence, SentenceIndex, Source, build_sources, candidate_sentences, lexical_coverage, previous_text,
                               rank_sentences)
 from rag.ask.extractive import best_sentences
 from rag.ask.generate import complete, stream_draft
@@ -319,6 +319,9 @@ class Answerer:
         chosen = run.evidence if run.evidence is not None else self._evidence(run)
         if not chosen:
             return self._refusal(run, "extractive: no sentence answers the question", unsupported=unsupported)
+        if self._other_subject(run, chosen):
+            return self._refusal(run, "extractive: the quotes do not speak of whom the claim is about",
+                                 unsupported=unsupported)
         if self._only_intended(run, chosen):
             return self._refusal(run, "extractive: the quotes say only that it was meant or proposed",
                                  unsupported=unsupported)
@@ -327,6 +330,22 @@ class Answerer:
         if self._confirms(run, chosen):
             pieces.insert(0, ("Yes.", []))     # "Is it true that ...?": the quotes say so, in the same words
         return self._compose(run, pieces, unsupported or [], mode)
+
+    def _other_subject(self, run: _Run, chosen: list[Sentence]) -> bool:
+        """Does a yes/no claim about someone ("is it true that Justin Trudeau agreed to ...?") get only quotes of
+        someone else, which never name them in their own sentence or the one before ("... a temporary worker visa
+        program?” Lopez Obrador said")? Then the articles do not say what that person did."""
+        claim = _single_claim(run)
+        subject = lx.claim_subject(claim) if claim is not None else frozenset()
+        if not subject:
+            return False
+        for s in chosen:
+            said = s.stems | lx.evidence_stems(previous_text(s, self._index))
+            if any(lx.covered(n, said) for n in subject):
+                return False
+            if not any(lx.names_person(who) for who in lx.quoted_speakers(s.text)):
+                return False    # "He added that ...": the quote may be theirs
+        return True
 
     def _only_intended(self, run: _Run, chosen: list[Sentence]) -> bool:
         """Does a yes/no question ask whether something happened ("did the US actually pay Mexico the $20

@@ -1247,3 +1247,53 @@ def test_a_lead_repeated_in_the_body_is_quoted_once():
     assert _repeats(sentence(0), sentence(1))
     assert not _repeats(sentence(2), sentence(3))       # different figures are a disagreement, not a repeat
     assert not _repeats(sentence(0), sentence(2))
+
+
+def test_why_someone_was_somewhere_wants_what_brought_them():
+    q = lx.question_terms("Why was López Obrador in Chihuahua City on Friday?")
+    assert q.presence
+    assert not lx.question_terms("why was there unrest at the largest shelter in Juarez").presence
+    assert not lx.question_terms("Why is Mexico reluctant to take in more migrants?").presence
+    assert not kind_fit("why", "On Friday in Chihuahua City, López Obrador said Mexico would keep caring for migrants "
+                               "because they are in need.", q)
+    assert kind_fit("why", "López Obrador was in Chihuahua City on Friday to inaugurate a hospital.", q)
+
+
+def test_a_file_photo_dates_the_photo():
+    caption = ("In this Thursday, Oct. 17, 2019 file photo, a girl plays with a neck pillow outside her family’s tent "
+               "in Juarez, Mexico, near the border.")
+    assert lx.dates_only_the_photo(caption)
+    assert not lx.dates_only_the_photo("MPP restarted in El Paso on Dec. 6, officials said.")
+    why = rejections(caption)
+    assert why("On what date did the Trump administration first start MPP in Juarez?", 0) == "its date is the photo's"
+    assert lx.question_terms("When was the file photo of the girl with a neck pillow taken?").photo
+
+
+def test_which_city_in_the_south_must_be_said_to_be_there():
+    assert not lx.says_part("south", "On Friday in Chihuahua City – which is a three-hour drive south of the border "
+                                     "– López Obrador spoke.")
+    assert lx.says_part("south", "Migrants are bused to the southern end of the country.")
+    why = rejections("On Friday in Chihuahua City – which is a three-hour drive south of the border – officials said "
+                     "migrants stopped in the north are bused there.")
+    assert why("Which city in southern Mexico are migrants stopped in the north bused to?", 0) == \
+        "it does not say the part of the country"
+
+
+def test_known_as_names_the_noun_before_it():
+    terms = lx.question_terms("What is the practice of letting only some asylum seekers cross each day called?")
+    assert lx.gives_name("This practice, known as metering, limits crossings.", terms)
+    assert not lx.gives_name("Smugglers, known as “coyotes,” charge thousands for the practice.", terms)
+
+
+def test_a_claim_about_a_person_needs_a_quote_that_is_not_someone_elses():
+    assert lx.claim_subject("Justin Trudeau agreed to López Obrador's call?") == {lx.stem("justin"),
+                                                                                  lx.stem("trudeau")}
+    assert lx.claim_subject("did CBP say how access would work?") == frozenset()
+    assert lx.claim_subject("Friday's handover was the biggest?") == frozenset()
+    assert lx.claim_subject("the U.S. sends asylum-seekers back.") == frozenset()
+
+
+def test_an_intent_word_counts_near_the_start_of_the_claim():
+    assert lx.claims_intent("did Mexico plan to send troops to its southern border?")
+    assert not lx.claims_intent("did Mexico accept the $20 million the Trump administration reportedly wanted to pay "
+                                "it in 2018?")
