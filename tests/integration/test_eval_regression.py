@@ -1,11 +1,11 @@
-"""Regression guard: the default configuration on eval/questions/seed.jsonl and the forty-five held-out sets.
+"""Regression guard: the default configuration on eval/questions/seed.jsonl and the fifty-three held-out sets.
 
 Real ingest of corpus/ into a tmp dir with the real embedding model (once for all sets), and the default LLM
 provider from settings (extractive unless newsrag.toml says otherwise). Fails when answer accuracy, refusal rate
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-01 at commit a4217d5 (extractive), lowered by about two answerable
+Thresholds are the figures measured on 2026-12-02 at commit 8948646 (extractive), lowered by about two answerable
 and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but heldout-o, 0.981):
 
     set        answerable correct   unanswerable refused
@@ -13,12 +13,12 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but
     heldout-a  35/38 (0.921)        12/12 (1.000)
     heldout-b  35/38 (0.921)        10/10 (1.000)
     heldout-c  45/45 (1.000)        15/15 (1.000)
-    heldout-d  43/44 (0.977)        14/16 (0.875)
+    heldout-d  43/44 (0.977)        16/16 (1.000)
     heldout-e  38/42 (0.905)        17/18 (0.944)
     heldout-f  38/42 (0.905)        18/18 (1.000)
-    heldout-g  47/50 (0.940)        20/20 (1.000)
+    heldout-g  48/50 (0.960)        20/20 (1.000)
     heldout-h  52/56 (0.929)        23/24 (0.958)
-    heldout-i  53/56 (0.946)        24/24 (1.000)
+    heldout-i  54/56 (0.964)        24/24 (1.000)
     heldout-j  48/56 (0.857)        24/24 (1.000)
     heldout-k  52/56 (0.929)        23/24 (0.958)
     heldout-l  51/56 (0.911)        23/24 (0.958)
@@ -29,8 +29,8 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but
     heldout-q  52/56 (0.929)        22/24 (0.917)
     heldout-r  55/56 (0.982)        24/24 (1.000)
     heldout-s  48/56 (0.857)        24/24 (1.000)
-    heldout-t  52/56 (0.929)        23/24 (0.958)
-    heldout-u  51/56 (0.911)        22/24 (0.917)
+    heldout-t  53/56 (0.946)        23/24 (0.958)
+    heldout-u  51/56 (0.911)        23/24 (0.958)
     heldout-v  56/56 (1.000)        24/24 (1.000)
     heldout-w  51/56 (0.911)        23/24 (0.958)
     heldout-x  52/56 (0.929)        23/24 (0.958)
@@ -39,22 +39,30 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but
     heldout-za 54/56 (0.964)        24/24 (1.000)
     heldout-zb 52/56 (0.929)        23/24 (0.958)
     heldout-zc 53/56 (0.946)        24/24 (1.000)
-    heldout-zd 53/56 (0.946)        23/24 (0.958)
+    heldout-zd 53/56 (0.946)        24/24 (1.000)
     heldout-ze 51/56 (0.911)        23/24 (0.958)
-    heldout-zf 52/56 (0.929)        22/24 (0.917)
+    heldout-zf 53/56 (0.946)        23/24 (0.958)
     heldout-zg 49/56 (0.875)        23/24 (0.958)
     heldout-zh 53/56 (0.946)        24/24 (1.000)
-    heldout-zi 50/56 (0.893)        23/24 (0.958)
+    heldout-zi 50/56 (0.893)        24/24 (1.000)
     heldout-zj 49/56 (0.875)        24/24 (1.000)
     heldout-zk 51/56 (0.911)        22/24 (0.917)
-    heldout-zl 48/56 (0.857)        23/24 (0.958)
+    heldout-zl 50/56 (0.893)        24/24 (1.000)
     heldout-zm 50/56 (0.893)        24/24 (1.000)
     heldout-zn 53/56 (0.946)        24/24 (1.000)
     heldout-zo 50/56 (0.893)        20/24 (0.833)
-    heldout-zp 53/56 (0.946)        19/24 (0.792)
+    heldout-zp 53/56 (0.946)        20/24 (0.833)
     heldout-zq 51/56 (0.911)        19/24 (0.792)
-    heldout-zr 52/56 (0.929)        20/24 (0.833)
+    heldout-zr 53/56 (0.946)        22/24 (0.917)
     heldout-zs 49/56 (0.875)        18/24 (0.750)
+    heldout-zt 52/56 (0.929)        23/24 (0.958)
+    heldout-zu 53/56 (0.946)        22/24 (0.917)
+    heldout-zv 56/56 (1.000)        23/24 (0.958)
+    heldout-zw 50/56 (0.893)        24/24 (1.000)
+    heldout-zx 51/56 (0.911)        23/24 (0.958)
+    heldout-zy 54/56 (0.964)        19/24 (0.792)
+    heldout-zz 52/56 (0.929)        22/24 (0.917)
+    heldout-zza 55/56 (0.982)       18/24 (0.750)
 
 Each held-out set was first run once, unseen, before its failures were read; those first-run figures (README.md,
 eval/README.md) are the estimate for questions nobody tuned on. heldout-t and heldout-u were run once at d707e9c and
@@ -64,6 +72,8 @@ zh, zi at c1b4aa4) before its failures were read. The next stop wrote zj to zo: 
 e8d2015 (accuracy 0.884, refusals 0.833); zl, zm at 2c0ad2f (0.866, 0.917); zn, zo at 4f5ef07 (0.920, 0.813);
 each pair was read after its first run. zp, zq, zr, zs (seven answerable and three unanswerable
 questions of every type) were first run together at 75bfe6f: accuracy 0.893, refusals 0.688; then read.
+zt, zu, zv, zw (as zp to zs) were first run together at f412e27: accuracy 0.911, refusals 0.771; then read.
+zx, zy, zz, zza (as zp to zs) were first run together at 5938dbf: accuracy 0.946, refusals 0.854; then read.
 The guard keeps the figures from getting worse.
 """
 
@@ -83,12 +93,12 @@ THRESHOLDS = {
     "heldout-a.jsonl": (0.86, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-b.jsonl": (0.86, 0.90, MIN_GOLD_CITED_RATE),
     "heldout-c.jsonl": (0.95, 0.93, MIN_GOLD_CITED_RATE),
-    "heldout-d.jsonl": (0.93, 0.81, MIN_GOLD_CITED_RATE),
+    "heldout-d.jsonl": (0.93, 0.93, MIN_GOLD_CITED_RATE),
     "heldout-e.jsonl": (0.85, 0.88, MIN_GOLD_CITED_RATE),
     "heldout-f.jsonl": (0.85, 0.94, MIN_GOLD_CITED_RATE),
-    "heldout-g.jsonl": (0.90, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-g.jsonl": (0.92, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-h.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-i.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-i.jsonl": (0.92, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-j.jsonl": (0.82, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-k.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-l.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
@@ -99,8 +109,8 @@ THRESHOLDS = {
     "heldout-q.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-r.jsonl": (0.94, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-s.jsonl": (0.82, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-t.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-u.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-t.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-u.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-v.jsonl": (0.96, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-w.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-x.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
@@ -109,22 +119,30 @@ THRESHOLDS = {
     "heldout-za.jsonl": (0.92, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zb.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zc.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-zd.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zd.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-ze.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-zf.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zf.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zg.jsonl": (0.83, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zh.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-zi.jsonl": (0.85, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zi.jsonl": (0.85, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zj.jsonl": (0.83, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zk.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
-    "heldout-zl.jsonl": (0.82, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zl.jsonl": (0.85, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zm.jsonl": (0.85, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zn.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zo.jsonl": (0.85, 0.79, MIN_GOLD_CITED_RATE),
-    "heldout-zp.jsonl": (0.91, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-zp.jsonl": (0.91, 0.79, MIN_GOLD_CITED_RATE),
     "heldout-zq.jsonl": (0.87, 0.75, MIN_GOLD_CITED_RATE),
-    "heldout-zr.jsonl": (0.89, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-zr.jsonl": (0.91, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-zs.jsonl": (0.83, 0.70, MIN_GOLD_CITED_RATE),
+    "heldout-zt.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zu.jsonl": (0.91, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zv.jsonl": (0.96, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zw.jsonl": (0.85, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zx.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zy.jsonl": (0.92, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-zz.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zza.jsonl": (0.94, 0.70, MIN_GOLD_CITED_RATE),
 }
 
 
