@@ -194,6 +194,8 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"(?:show|shows|showed|showing|turn|turns|turned|turning) up", "arrive"),
     (r"(?:start|starts|started|starting) ((?:[\w-]+ ){0,5}?)again", r"reinstate \1"),    # "start deporting ... again"
     (r"\bwho (?:heads?|headed|runs?|ran|leads?|led|manages?|managed) (?=(?:the|a|an|this|that)\b)", "who directs "),
+    (r"last(?= (?:meet|met|saw|spoke|talked|visited|round|meeting|visit|call)\b)", "latest"),
+    # "when did they *last* meet" is no "the meeting *lasted* two hours"
     (r"(?:meet|meets|met|meeting) ((?:[\w'’-]+ ){0,3}?)(?=(?:demands?|needs?|requirements?|goals?|targets?|conditions?|"
      r"deadlines?|expectations?)\b)", r"satisfy \1"),     # "meet Mexico's demands" is no meeting
     (r"(?:call|calls|called|calling) (?:up)?on\b", "request"),                   # "called on the U.S. to approve"
@@ -829,7 +831,7 @@ _REASON = re.compile(r"\b(?:because|since|due to|given|so that|in order to|as a 
                      r"conditions?|would|could|can[’']t|cannot|unable|ineligible|pointing out|blam\w*|credit\w*|hurt|"
                      r"so large|so much|too|aim\w*|goal|purpose|intend\w*|seek\w*|wants?|wanted|prefer\w*|need\w*|"
                      r"hope\w*|believe\w*|argu\w*|opposed?|protect\w*|stem|help\w*|sidelined|overwhelm\w*|thanks to|"
-                     r"owing|leads? to|led to|driven|forc\w+|left (?:[\w’'-]+ ){1,3}?with|legacy|result(?:ed|s)? in|pressure\w*|demand\w*|in charge|subject to|allow\w*|"
+                     r"owing|leads? to|led to|driven|forc\w+|left (?:[\w’'-]+ ){1,3}?with|legacy|result(?:ed|s)? in|pressure\w*|demand\w*|subject to|allow\w*|"
                      r"prevent\w*|avoid\w*|deter\w*|(?:stymied|blocked|stalled|held up|hampered|thwarted|derailed) by|"
                      r"to (?:stop|reduce|curb|keep|ensure|address|combat|fight|control|"
                      r"manage|support))\b", re.IGNORECASE)
@@ -1592,8 +1594,9 @@ def question_focus(folded_question: str) -> str | None:
     m = _FOCUS.search(folded_question)
     if not m:
         return None
-    # "which *southern* Mexican city": a part of the country (``part_of_country``), not the thing asked
-    ws = re.sub(r"^(?:(?:other|another|two|three|exact|specific|(?:north|south|east|west)(?:ern)?|central)\s+)+", "",
+    # "which *southern* Mexican city": a part of the country (``part_of_country``), not the thing asked; "which
+    # *U.S.* city" (normalised "us")
+    ws = re.sub(r"^(?:(?:other|another|two|three|exact|specific|us|(?:north|south|east|west)(?:ern)?|central)\s+)+", "",
                 m.group(1))
     ws = re.sub(r"^(?:kind|type|sort|form)s?\s+of\s+", "", ws + " ").split()     # "what kind of visa program"
     phrase: list[str] = []
@@ -1602,6 +1605,9 @@ def question_focus(folded_question: str) -> str | None:
         if w in STOPWORDS or w in QUESTION_WORDS or w in _COUNT_STOP or w in _COMMON_VERBS or \
                 (i and (w.endswith("ed") or stem(w) in LIGHT_WORDS)):
             break
+        if i and w.endswith("s") and not w.endswith("ss") and i + 1 < len(ws) and \
+                ws[i + 1] in ("the", "a", "an", "its", "their", "his", "her"):
+            break       # "which airline *operates* the flights": a verb before its object
         if phrase and w in _LEARNED.proper and any(p not in _LEARNED.proper for p in phrase):
             break       # "the immigration reform bill *biden* backed" (but "which el paso bridge" goes on)
         phrase.append(w)
@@ -1971,18 +1977,20 @@ _FACILITIES = frozenset(stem(w) for w in """building buildings hotel hotels pala
 jail stadium hall church school venue facility facilities camp camps""".split())
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
-location locations crossing crossings river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
+location locations crossing crossings airline airlines river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
 bills act treaty court cartel cartels gang gangs""".split()) | _FACILITIES
 _FACILITY_HEADS = _FACILITIES | frozenset(stem(w) for w in """house tower plaza center centre office station shelter
 cathedral residence mansion""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
+_AIRLINES = frozenset(stem(w) for w in "airline airlines carrier carriers".split())   # named "... Air", "... Airlines"
 # the run is (in) the name a naming word gives: "also known as “Remain in *Mexico*”"
 _GIVEN_NAME_BEFORE = re.compile(rf"\b(?:{_NAMING_WORDS})\s+(?:[“\"][^”\"]*|(?:[A-Z][\w’'-]*\s+(?:(?:in|of|for|the|and)\s+)?)*)$")
 _NAME_WORDS = frozenset(stem(w) for w in "name names nickname term word phrase label title".split())
 _PEOPLES = re.compile(r"[A-Z][a-z]+(?:an|ean|ian|ese|ish)s?|Hispanics?|Latin[oax]s?")   # "Caribbean", "Hispanics"
 _STATES = frozenset(stem(w) for w in ("state", "states"))
+_CITIES = frozenset(stem(w) for w in ("city", "cities", "town", "towns"))
 _PLACES = frozenset(stem(w) for w in "city cities town towns country countries state states location locations".split())
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*(?:\([^)]*\))?\s*[–—-]\s*")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|del|de|la|the|and)\s+)?[A-Z][\w’'-]*)*")
@@ -1995,8 +2003,9 @@ _CONTENTS = re.compile(r"\bwhat (?:specific |exact |concrete |particular )?(?:st
                        r"provisions|terms|actions|parts)\b.*?\b(?:in|of) (?:the|its|their|this|that) ([a-z]+)|"
                        r"\bwhat (?:exactly |specifically )?(?:was|is|were|are|would be) (?:in|inside) "
                        r"(?:the|its|their) ([a-z]+)|"
-                       r"\bwhat (?:did|does|would) (?:the|its|their) ([a-z]+) "
-                       r"(?:include|contain|involve|entail|consist)")
+                       r"\bwhat (?:did|does|would) (?:the|its|their) ([a-z]+) (?:[\w'’ ,.-]{0,80}? )?"
+                       r"(?:actually |really |exactly )?(?:include|contain|involve|entail|consist)")
+# "what did the plan Mexico offered to share ... actually contain"
 
 
 def contents_asked(question: str) -> str | None:
@@ -2131,8 +2140,8 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
         if m.start() == 0 and " " not in m.group():
             continue            # a sentence's first word
         run = [w for w in m.group().split() if w[0].isupper()]
-        if all(len(w) == 1 for w in run):
-            continue            # an initial: the "U" of "U.S."
+        if all(len(w) == 1 or fold(w) in STOPWORDS for w in run):
+            continue            # an initial: the "U" of "The U.S."
         if focus is not None and _TOLD_BEFORE.search(text[:m.start()]):
             continue            # "which cartels": "have told Border Report" names who was told, not a cartel
         if focus is not None and focus not in _NAMED_WITH_NOUN and _modifies_noun(text, m.end()):
@@ -2155,6 +2164,10 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
             continue            # "which locations": "also known as “Remain in Mexico”" names a program
         if terms.naming and focus is None and (is_place(run) or _PEOPLES.fullmatch(run[-1])):
             continue            # "what is the plan called": "Latin American and Caribbean countries", "Hispanics"
+        if focus in _AIRLINES and not re.search(r"\b(?:Air|Airlines?|Airways|Aviation|Jet\w*)\b", m.group()):
+            continue            # "which airline": "ICE flight data" names an agency
+        if focus in _CITIES and (normalise_aliases(fold(" ".join(run))).strip() == "us" or fold(run[-1]) in COUNTRY_NAMES):
+            continue            # "in which U.S. city": "Mexico" is a country
         if focus in _STATES and (normalise_aliases(fold(" ".join(run))).strip() == "us"
                                  or fold(run[-1]) in COUNTRY_NAMES):
             continue            # "which Mexican states": "the United States" and "Mexico" are countries
@@ -2323,8 +2336,18 @@ def gives_place(text: str, asked: Iterable[str], origin: bool = False) -> bool:
     if origin and _DEMONYM.search(text):
         return True
     asked = set(asked)
-    return any(any(not covered(t, asked) for t in content_stems(normalise_aliases(p)))
-               for p in places_given(text) if not _REFERS_BACK.match(p))
+    # "where ... from": a place the text says someone or something came from ("from Honduras"), not where they are
+    found = ([m.group(1).strip(" ,") for m in _LOCATIVE.finditer(strip_markers(text)) if m.group(0).startswith("from")]
+             + [m.group(1) for m in _FROM_PLACE.finditer(strip_markers(text))]) if origin else places_given(text)
+    return any(any(not covered(t, asked) and t not in _PARTITIVE for t in content_stems(normalise_aliases(p)))
+               for p in found if not _REFERS_BACK.match(p))
+
+
+_FROM_PLACE = re.compile(r"\b(?:citizens of|nationals of|natives of)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)")
+# words of a place that say only which part of it ("the southern *end* of the *country*"): "where in southern
+# Mexico" is not answered by them
+_PARTITIVE = frozenset(stem(w) for w in "end ends part parts side sides area areas region regions country nation "
+                                         "middle edge".split())
 
 
 _REFERS_BACK = re.compile(r"(?:this|that|these|those)\s", re.IGNORECASE)   # "to those cities": ones already named

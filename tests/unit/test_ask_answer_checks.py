@@ -1297,3 +1297,43 @@ def test_an_intent_word_counts_near_the_start_of_the_claim():
     assert lx.claims_intent("did Mexico plan to send troops to its southern border?")
     assert not lx.claims_intent("did Mexico accept the $20 million the Trump administration reportedly wanted to pay "
                                 "it in 2018?")
+
+
+def test_where_from_wants_where_they_came_from():
+    asked = lx.question_terms("where were the 20 men returned on friday originally from")
+    stems = asked.names | set(asked.content)
+    assert not lx.gives_place("CBP handed over 20 adult males to Mexican officials in the middle of the Stanton "
+                              "Street Bridge.", stems, asked.origin)
+    assert lx.gives_place("CBP handed over six citizens of Venezuela, Cuba and Nicaragua.", stems, asked.origin)
+    assert lx.gives_place("Half of the migrants are from the interior of Mexico.", stems, asked.origin)
+
+
+def test_the_part_of_a_region_asked_is_no_place_beyond_it():
+    asked = lx.question_terms("where in southern mexico are migrants dropped off after being bused from the north")
+    said = "Many others are being stopped in northern Mexico and bused to the southern end of the country."
+    assert not lx.gives_place(said, asked.names | set(asked.content))
+    plain = lx.question_terms("where are migrants bused after being stopped")
+    assert lx.gives_place(said, plain.names | set(plain.content))
+
+
+def test_which_airline_or_city_wants_one_of_that_kind():
+    why = rejections("According to ICE flight data, there were 11 deportation flights from the U.S. to Venezuela "
+                     "in 2023.\n"
+                     "The U.S. today returned the largest group of asylum seekers to Mexico, officials in El Paso "
+                     "said.")
+    assert why("Which airline operates the ICE deportation flights to Venezuela?", 0) == "no name given"
+    assert why("In which U.S. city were the asylum seekers returned to Mexico?", 1) is None     # El Paso
+    assert not lx.gives_name("The U.S. today returned the largest group of asylum seekers to Mexico.",
+                             lx.question_terms("In which U.S. city will the asylum seekers have court hearings?"))
+
+
+def test_what_did_the_plan_contain_asks_its_contents():
+    assert lx.contents_asked("What did the plan Mexico offered to share with U.S. officials after the meeting "
+                             "actually contain?") == "plan"
+
+
+def test_last_met_is_not_lasted():
+    said = lambda text: set(lx.content_stems(lx.normalise_aliases(text)))     # noqa: E731
+    assert not said("Where did Biden and López Obrador last meet in person?") & said("The meeting lasted two hours.") \
+        - said("Biden López Obrador meet")
+    assert lx.stem("last") in said("How long did the call last?")
