@@ -1,68 +1,72 @@
-"""Regression guard: the default configuration on eval/questions/seed.jsonl and the fifty-three held-out sets.
+"""Regression guard: the default configuration on eval/questions/seed.jsonl and the fifty-seven held-out sets.
 
 Real ingest of corpus/ into a tmp dir with the real embedding model (once for all sets), and the default LLM
 provider from settings (extractive unless newsrag.toml says otherwise). Fails when answer accuracy, refusal rate
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-02 at commit 8948646 (extractive), lowered by about two answerable
+Thresholds are the figures measured on 2026-12-02 at commit bdc3793 (extractive), lowered by about two answerable
 and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but heldout-o, 0.981):
 
     set        answerable correct   unanswerable refused
-    seed       61/65 (0.938)        18/18 (1.000)
-    heldout-a  35/38 (0.921)        12/12 (1.000)
-    heldout-b  35/38 (0.921)        10/10 (1.000)
-    heldout-c  45/45 (1.000)        15/15 (1.000)
-    heldout-d  43/44 (0.977)        16/16 (1.000)
-    heldout-e  38/42 (0.905)        17/18 (0.944)
-    heldout-f  38/42 (0.905)        18/18 (1.000)
-    heldout-g  48/50 (0.960)        20/20 (1.000)
-    heldout-h  52/56 (0.929)        23/24 (0.958)
-    heldout-i  54/56 (0.964)        24/24 (1.000)
-    heldout-j  48/56 (0.857)        24/24 (1.000)
-    heldout-k  52/56 (0.929)        23/24 (0.958)
-    heldout-l  51/56 (0.911)        23/24 (0.958)
-    heldout-m  51/56 (0.911)        22/24 (0.917)
-    heldout-n  53/56 (0.946)        24/24 (1.000)
-    heldout-o  54/56 (0.964)        24/24 (1.000)
-    heldout-p  53/56 (0.946)        24/24 (1.000)
-    heldout-q  52/56 (0.929)        22/24 (0.917)
-    heldout-r  55/56 (0.982)        24/24 (1.000)
-    heldout-s  48/56 (0.857)        24/24 (1.000)
-    heldout-t  53/56 (0.946)        23/24 (0.958)
-    heldout-u  51/56 (0.911)        23/24 (0.958)
-    heldout-v  56/56 (1.000)        24/24 (1.000)
-    heldout-w  51/56 (0.911)        23/24 (0.958)
-    heldout-x  52/56 (0.929)        23/24 (0.958)
-    heldout-y  49/56 (0.875)        24/24 (1.000)
-    heldout-z  56/56 (1.000)        23/24 (0.958)
-    heldout-za 54/56 (0.964)        24/24 (1.000)
-    heldout-zb 52/56 (0.929)        23/24 (0.958)
-    heldout-zc 53/56 (0.946)        24/24 (1.000)
-    heldout-zd 53/56 (0.946)        24/24 (1.000)
-    heldout-ze 51/56 (0.911)        23/24 (0.958)
-    heldout-zf 53/56 (0.946)        23/24 (0.958)
-    heldout-zg 49/56 (0.875)        23/24 (0.958)
-    heldout-zh 53/56 (0.946)        24/24 (1.000)
-    heldout-zi 50/56 (0.893)        24/24 (1.000)
-    heldout-zj 49/56 (0.875)        24/24 (1.000)
-    heldout-zk 51/56 (0.911)        22/24 (0.917)
-    heldout-zl 50/56 (0.893)        24/24 (1.000)
-    heldout-zm 50/56 (0.893)        24/24 (1.000)
-    heldout-zn 53/56 (0.946)        24/24 (1.000)
-    heldout-zo 50/56 (0.893)        20/24 (0.833)
-    heldout-zp 53/56 (0.946)        20/24 (0.833)
-    heldout-zq 51/56 (0.911)        19/24 (0.792)
-    heldout-zr 53/56 (0.946)        22/24 (0.917)
-    heldout-zs 49/56 (0.875)        18/24 (0.750)
-    heldout-zt 52/56 (0.929)        23/24 (0.958)
-    heldout-zu 53/56 (0.946)        22/24 (0.917)
-    heldout-zv 56/56 (1.000)        23/24 (0.958)
-    heldout-zw 50/56 (0.893)        24/24 (1.000)
-    heldout-zx 51/56 (0.911)        23/24 (0.958)
-    heldout-zy 54/56 (0.964)        19/24 (0.792)
-    heldout-zz 52/56 (0.929)        22/24 (0.917)
-    heldout-zza 55/56 (0.982)       18/24 (0.750)
+    seed        61/65 (0.938)       18/18 (1.000)
+    heldout-a   35/38 (0.921)       12/12 (1.000)
+    heldout-b   35/38 (0.921)       10/10 (1.000)
+    heldout-c   45/45 (1.000)       15/15 (1.000)
+    heldout-d   43/44 (0.977)       16/16 (1.000)
+    heldout-e   38/42 (0.905)       17/18 (0.944)
+    heldout-f   38/42 (0.905)       18/18 (1.000)
+    heldout-g   48/50 (0.960)       20/20 (1.000)
+    heldout-h   52/56 (0.929)       23/24 (0.958)
+    heldout-i   54/56 (0.964)       24/24 (1.000)
+    heldout-j   48/56 (0.857)       24/24 (1.000)
+    heldout-k   52/56 (0.929)       23/24 (0.958)
+    heldout-l   51/56 (0.911)       23/24 (0.958)
+    heldout-m   51/56 (0.911)       22/24 (0.917)
+    heldout-n   53/56 (0.946)       24/24 (1.000)
+    heldout-o   54/56 (0.964)       24/24 (1.000)
+    heldout-p   53/56 (0.946)       24/24 (1.000)
+    heldout-q   52/56 (0.929)       22/24 (0.917)
+    heldout-r   55/56 (0.982)       24/24 (1.000)
+    heldout-s   48/56 (0.857)       24/24 (1.000)
+    heldout-t   53/56 (0.946)       23/24 (0.958)
+    heldout-u   51/56 (0.911)       23/24 (0.958)
+    heldout-v   56/56 (1.000)       24/24 (1.000)
+    heldout-w   51/56 (0.911)       23/24 (0.958)
+    heldout-x   52/56 (0.929)       23/24 (0.958)
+    heldout-y   49/56 (0.875)       24/24 (1.000)
+    heldout-z   56/56 (1.000)       23/24 (0.958)
+    heldout-za  54/56 (0.964)       24/24 (1.000)
+    heldout-zb  52/56 (0.929)       23/24 (0.958)
+    heldout-zc  53/56 (0.946)       24/24 (1.000)
+    heldout-zd  53/56 (0.946)       24/24 (1.000)
+    heldout-ze  51/56 (0.911)       23/24 (0.958)
+    heldout-zf  53/56 (0.946)       23/24 (0.958)
+    heldout-zg  49/56 (0.875)       23/24 (0.958)
+    heldout-zh  53/56 (0.946)       24/24 (1.000)
+    heldout-zi  50/56 (0.893)       24/24 (1.000)
+    heldout-zj  49/56 (0.875)       24/24 (1.000)
+    heldout-zk  51/56 (0.911)       22/24 (0.917)
+    heldout-zl  50/56 (0.893)       24/24 (1.000)
+    heldout-zm  50/56 (0.893)       24/24 (1.000)
+    heldout-zn  53/56 (0.946)       24/24 (1.000)
+    heldout-zo  50/56 (0.893)       20/24 (0.833)
+    heldout-zp  53/56 (0.946)       20/24 (0.833)
+    heldout-zq  51/56 (0.911)       19/24 (0.792)
+    heldout-zr  53/56 (0.946)       22/24 (0.917)
+    heldout-zs  49/56 (0.875)       18/24 (0.750)
+    heldout-zt  52/56 (0.929)       23/24 (0.958)
+    heldout-zu  53/56 (0.946)       22/24 (0.917)
+    heldout-zv  56/56 (1.000)       23/24 (0.958)
+    heldout-zw  50/56 (0.893)       24/24 (1.000)
+    heldout-zx  51/56 (0.911)       23/24 (0.958)
+    heldout-zy  54/56 (0.964)       20/24 (0.833)
+    heldout-zz  52/56 (0.929)       24/24 (1.000)
+    heldout-zza 55/56 (0.982)       21/24 (0.875)
+    heldout-zzb 51/56 (0.911)       24/24 (1.000)
+    heldout-zzc 52/56 (0.929)       21/24 (0.875)
+    heldout-zzd 53/56 (0.946)       19/24 (0.792)
+    heldout-zze 52/56 (0.929)       21/24 (0.875)
 
 Each held-out set was first run once, unseen, before its failures were read; those first-run figures (README.md,
 eval/README.md) are the estimate for questions nobody tuned on. heldout-t and heldout-u were run once at d707e9c and
@@ -74,6 +78,8 @@ each pair was read after its first run. zp, zq, zr, zs (seven answerable and thr
 questions of every type) were first run together at 75bfe6f: accuracy 0.893, refusals 0.688; then read.
 zt, zu, zv, zw (as zp to zs) were first run together at f412e27: accuracy 0.911, refusals 0.771; then read.
 zx, zy, zz, zza (as zp to zs) were first run together at 5938dbf: accuracy 0.946, refusals 0.854; then read.
+zzb, zzc, zzd, zze (as zp to zs) were first run together at bdc3793, whose figures they are: accuracy 0.929,
+refusals 0.885; not read.
 The guard keeps the figures from getting worse.
 """
 
@@ -140,9 +146,13 @@ THRESHOLDS = {
     "heldout-zv.jsonl": (0.96, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zw.jsonl": (0.85, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zx.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-zy.jsonl": (0.92, 0.75, MIN_GOLD_CITED_RATE),
-    "heldout-zz.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
-    "heldout-zza.jsonl": (0.94, 0.70, MIN_GOLD_CITED_RATE),
+    "heldout-zy.jsonl": (0.92, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-zz.jsonl": (0.89, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zza.jsonl": (0.94, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-zzb.jsonl": (0.87, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zzc.jsonl": (0.89, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-zzd.jsonl": (0.91, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-zze.jsonl": (0.89, 0.83, MIN_GOLD_CITED_RATE),
 }
 
 
