@@ -1359,8 +1359,8 @@ def claims_intent(claim: str) -> bool:
     *actually* receive the $20 million the administration wanted to pay?" asks what happened."""
     if re.search(r"\b(?:actually|really|in fact|ever|truly)\b", claim, re.IGNORECASE):
         return False
-    m = _HEDGE.search(claim) or _ASKS_INTENT.search(claim)
-    if m and len(words(_AUX_START.sub("", claim[:m.start()]))) <= MAX_INTENT_POSITION:
+    starts = [m.start() for m in (_HEDGE.search(claim), _ASKS_INTENT.search(claim)) if m is not None]
+    if starts and len(words(_AUX_START.sub("", claim[:min(starts)]))) <= MAX_INTENT_POSITION:
         return True     # "did Mexico *plan* to ...", not "did Mexico accept the $20 million the administration
         #                 reportedly wanted to pay" (a clause of the object)
     # "did López Obrador ask the US to lift sanctions" asks about a request ("did the U.S. lift sanctions *as*

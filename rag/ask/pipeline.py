@@ -24,8 +24,8 @@ from typing import Any
 from rag.ask import lexical as lx
 from rag.ask.cite import is_no_answer, make_citation, parse_draft, render_sentence
 from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
-from rag.ask.evidence import (Sentence, SentenceIndex, Source, build_sources, candidate_sentences, lexical_coverage, previous_text,
-                              rank_sentences)
+from rag.ask.evidence import (Sentence, SentenceIndex, Source, build_sources, candidate_sentences, lexical_coverage,
+                              previous_text, rank_sentences)
 from rag.ask.extractive import best_sentences
 from rag.ask.generate import complete, stream_draft
 from rag.ask.prompt import answer_messages, condense_messages
