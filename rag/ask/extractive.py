@@ -172,6 +172,11 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
             (MIN_REASON_COVERAGE if terms.kind == "why" else MIN_FIGURE_COVERAGE):
         what = {"count": "figure", "when": "date", "why": "reason"}.get(terms.kind, "place")
         return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
+    if (terms.kind in ("when", "why") or lx.asks_place(terms)) and not lx.supports_numbers(
+            [n for n in terms.numbers if not lx.is_year(n)], _event_text(s, ctx, ranked, index)):
+        what = {"when": "date", "why": "reason"}.get(terms.kind, "place")
+        return f"its {what} is of another figure"    # "when did Mexico agree to take back 30,000 a month": the
+        # sentence before it, "During that policy, which ended in May, Mexico took back migrants ..."
     if terms.main and lexical_coverage(replace(terms, content=terms.main), ctx.own_stems, idf, names=False) < \
             MIN_MAIN_COVERAGE:
         return "it speaks of the other event"   # "when did X end MPP before ... it restarted": "since X restarted"
@@ -209,6 +214,17 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
         return "covers too little of the question"
     return None
+
+
+def _event_text(s: Sentence, ctx, ranked: list[Sentence], index: SentenceIndex) -> str:
+    """The text a date, place or reason in ``s`` is said of: ``s``, the sentence it leans on, and the next one
+    when that goes on with the same story without a time of its own ("In 2019, Trump stopped threatening
+    tariffs ... / Mexico deployed 6,000 troops ..."; not "... / Under current policies, Mexico has agreed ...")."""
+    _, nxt = _neighbours(s, ranked, index)
+    parts = [s.text] + ([ctx.before.text] if ctx.before is not None else [])
+    if nxt is not None and not kind_fit("when", nxt.text) and not lx.sets_own_time(nxt.text):
+        parts.append(nxt.text)
+    return " ".join(parts)
 
 
 def _before_stems(s: Sentence, ranked: list[Sentence], index: SentenceIndex) -> frozenset[str]:

@@ -506,6 +506,15 @@ def asks_present(question: str) -> bool:
             and not has_year(question))
 
 
+_OWN_TIME = re.compile(r"\b(?:current(?:ly)?|now|today|these days|this (?:year|month|week)|since then|recently|"
+                       r"previously|earlier|later|at the time|until)\b", re.I)
+
+
+def sets_own_time(text: str) -> bool:
+    """Does a sentence without a date still set its own time ("Under current policies, ...", "Now ...")?"""
+    return bool(_OWN_TIME.search(fold(text)))
+
+
 def has_year(text: str) -> bool:
     """Does the text name a year ("in 2018")?"""
     return any(is_year(n) for n in hard_numbers(text))

@@ -606,6 +606,21 @@ def test_a_date_must_be_said_of_what_is_asked_not_only_beside_it():
     assert why("When did López Obrador call on the U.S. to approve a plan?", 1, 0) is None
 
 
+def test_a_date_must_be_said_of_the_figure_asked_about():
+    why = rejections("During that policy, which ended in May, Mexico took back migrants over 1 million times each "
+                     "year for three years. Under current policies, Mexico has agreed to take back 30,000 migrants per "
+                     "month, but that is only 10% of the tally.\n"
+                     "In 2019, Trump stopped threatening tariffs against Mexico after it agreed to crack down. Mexico "
+                     "deployed 6,000 troops to its border with Guatemala to intercept migrants.")
+    # the next sentence sets its own time ("current"): the May date is not of the 30,000 agreement
+    assert why("When did Mexico agree to take back 30,000 migrants per month?", 0, 1) == \
+        "its date is of another figure"
+    # the next sentence goes on with the 2019 story
+    assert why("In which year did Mexico deploy 6,000 troops to its border with Guatemala?", 2, 3) is None
+    assert lx.sets_own_time("Under current policies, Mexico has agreed to take back 30,000 migrants per month.")
+    assert not lx.sets_own_time("Mexico deployed 6,000 troops to its border with Guatemala.")
+
+
 def test_a_border_between_others_does_not_answer():
     why = rejections("Mexico deployed 6,000 troops to its border with Guatemala to intercept migrants.\n"
                      "In November, agents apprehended 191,000 migrants who crossed the US-Mexico border.")
