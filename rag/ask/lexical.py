@@ -1274,14 +1274,20 @@ _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|pla
 def asks_outcome(question: str) -> bool:
     """Does the question ask whether or how something turned out ("Did Congress end up approving ...?",
     "Who won the election?")? Not whether something was said ("Did CBP say it would expand ...?")."""
-    return bool(_OUTCOME.search(question)) and not _ASKS_IF_SAID.search(question)
+    return bool(_OUTCOME.search(question)) and not _ASKS_IF_SAID.search(question) and \
+        not _ASKS_IF_CALLED.search(question)
 
 
 _ASKS_IF_KNOWN = re.compile(r"^\W*(?:fact[ -]?check\W+)?(?:is it|was it|is anything) (?:known|clear|reported)\b|"
                             r"^\W*(?:do|does|did) (?:we|anyone|the articles?|nbc|they) (?:know|say|report)\b")
 _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
+
                            r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
+# "did Lopez Obrador call on the US to create a visa": whether he asked for it (the subject's own verb: not "did the
+# U.S. adopt the program López Obrador called for")
+_ASKS_IF_CALLED = re.compile(r"^\W*(?:did|has|have|had)\s+(?:[\w.’'-]+\s+){1,4}?(?:call(?:ed)?\s+(?:on|for)|urged?|"
+                            r"proposed?|ask(?:ed)?\s+for|demand(?:ed)?)\b", re.IGNORECASE)
 # a label before the question: "For my essay: ...", "Students' question: ..."
 _LABEL = r"(?:[^:?]{1,60}:\s+)?"
 # how a question is framed: a label, "Fact check: ...", "Is it true that ..."
@@ -1426,8 +1432,9 @@ def same_polarity(claim: str, sentence: str) -> bool:
 
 def not_a_fact(text: str) -> bool:
     """Does the sentence speak of what was expected, wanted or asked for ("are expected to continue talks",
-    "called on the U.S. to approve", "would prefer that Biden win") rather than of what happened?"""
-    return bool(_NOT_A_FACT.search(text))
+    "called on the U.S. to approve", "would prefer that Biden win") rather than of what happened, or ask
+    it ("Why not implement – immediately – a temporary worker visa program?” he said)?"""
+    return bool(_NOT_A_FACT.search(text) or re.search(r"\?[”\"’']?(?:\s|$)", text))
 
 
 def asks_name(question: str) -> bool:
@@ -1596,6 +1603,11 @@ _COMMON_VERBS = frozenset("came went said made took gave got led ran won began b
                           "left kept put lost found wrote become became show shows showed".split())
 
 
+def _verb_like(word: str) -> bool:
+    """Does a question word after a name look like its verb ("biden *backed*", "biden *has*")?"""
+    return word in STOPWORDS or word in _COMMON_VERBS or word.endswith("ed") or stem(word) in LIGHT_WORDS
+
+
 def question_focus(folded_question: str) -> str | None:
     """The stem of the noun a which/what question asks about, the head of its noun phrase: "which bridge ..."
     -> bridge, "which big-city mayor ..." -> mayor, "which other border cities will ..." -> city; None when
@@ -1617,8 +1629,10 @@ def question_focus(folded_question: str) -> str | None:
         if i and w.endswith("s") and not w.endswith("ss") and i + 1 < len(ws) and \
                 ws[i + 1] in ("the", "a", "an", "its", "their", "his", "her"):
             break       # "which airline *operates* the flights": a verb before its object
-        if phrase and w in _LEARNED.proper and any(p not in _LEARNED.proper for p in phrase):
-            break       # "the immigration reform bill *biden* backed" (but "which el paso bridge" goes on)
+        if phrase and w in _LEARNED.proper and any(p not in _LEARNED.proper for p in phrase) and \
+                (i + 1 == len(ws) or _verb_like(ws[i + 1]) or re.search(r"['’]s?$", w)):
+            break       # "the immigration reform bill *biden* backed" (but "which el paso bridge", "which border
+            #             patrol sector" go on; "what stopped *biden's* bill")
         phrase.append(w)
     if not phrase or len(phrase[-1]) < 3:
         return None
@@ -1986,12 +2000,12 @@ _FACILITIES = frozenset(stem(w) for w in """building buildings hotel hotels pala
 jail stadium hall church school venue facility facilities camp camps""".split())
 # things news names by proper name: "which bridge" is answered by "the Stanton Street Bridge", not "a bridge"
 _ENTITY_NOUNS = frozenset(stem(w) for w in """city cities town towns country countries state states bridge bridges
-location locations crossing crossings airline airlines river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
+location locations crossing crossings sector sectors airline airlines river agency agencies organization organizations newspaper company companies shelter shelters airport port bill
 bills act treaty court cartel cartels gang gangs""".split()) | _FACILITIES
 _FACILITY_HEADS = _FACILITIES | frozenset(stem(w) for w in """house tower plaza center centre office station shelter
 cathedral residence mansion""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
-_NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges shelter shelters river airport port court bill act".split())
+_NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges sector sectors shelter shelters river airport port court bill act".split())
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
 _AIRLINES = frozenset(stem(w) for w in "airline airlines carrier carriers".split())   # named "... Air", "... Airlines"
 # the run is (in) the name a naming word gives: "also known as “Remain in *Mexico*”"

@@ -198,6 +198,12 @@ def test_an_outcome_is_not_answered_by_what_was_expected_or_asked():
     assert lx.not_a_fact("Lopez Obrador called on the U.S. to approve a plan.")
     assert lx.not_a_fact("Democrats are considering tighter limits on asylum.")
     assert not lx.not_a_fact("Mexico has agreed to take back 30,000 migrants per month.")
+    # a question asks, it does not report: "did the U.S. adopt the program" is not answered by one
+    assert lx.not_a_fact("“Why not implement – immediately – a temporary worker visa program?” Lopez Obrador said.")
+    assert lx.question_terms("Did the U.S. adopt the temporary worker visa program López Obrador called for?").outcome
+    assert lx.question_terms("Did the White House respond to López Obrador's call for a worker visa?").outcome
+    # whether he asked for it is what he said, not an outcome
+    assert not lx.question_terms("Did Lopez Obrador call on the US and Canada to create a guest worker visa?").outcome
 
 
 def test_an_exact_date_question_wants_a_date_written_out():
@@ -661,9 +667,11 @@ def test_which_building_wants_a_building_named():
 
 def test_did_someone_respond_wants_their_response():
     why = rejections("“Why not implement a temporary worker visa program?” Lopez Obrador said.\n"
-                     "The Lopez Obrador administration did not respond to a request for comment.")
-    assert why("Did Justin Trudeau respond to the call for a temporary worker visa program?", 0) == \
+                     "The Lopez Obrador administration did not respond to a request for comment.\n"
+                     "“We support a temporary worker visa program for our people,” Lopez Obrador said.")
+    assert why("Did Justin Trudeau respond to the call for a temporary worker visa program?", 2) == \
         "not said by the speaker asked about"
+    assert why("Did Justin Trudeau respond to the call for a temporary worker visa program?", 0) is not None
     assert why("Did the Lopez Obrador administration respond to a request for comment?", 1) is None
 
 
@@ -800,6 +808,12 @@ def test_the_noun_asked_about_ends_at_a_name():
     # "Abbott" and "Chicago" are names the articles write capitalised; a name that begins the phrase qualifies it
     assert lx.question_focus("what was the name of the immigration bill abbott backed") == "bill"
     assert lx.question_focus("which chicago shelter did they go to") == lx.stem("shelter")
+    # a name within the phrase goes on to its head ("Border Patrol" is a name the articles write capitalised)
+    assert lx.question_focus("in which border patrol sector were the most migrants apprehended") == lx.stem("sector")
+    assert lx.question_focus("what stopped biden's immigration reform bill according to amlo") != lx.stem("bill")
+    assert lx.wants_name(lx.question_terms("In which Border Patrol sector were the most migrants apprehended?"))
+    assert not lx.gives_name("In November, Border Patrol agents apprehended more than 191,000 migrants.",
+                             lx.question_terms("In which Border Patrol sector were the most migrants apprehended?"))
 
 
 def test_the_total_number_of_things_counts_them():
