@@ -1629,7 +1629,7 @@ def question_focus(folded_question: str) -> str | None:
         if i and w.endswith("s") and not w.endswith("ss") and i + 1 < len(ws) and \
                 ws[i + 1] in ("the", "a", "an", "its", "their", "his", "her"):
             break       # "which airline *operates* the flights": a verb before its object
-        if phrase and w in _LEARNED.proper and any(p not in _LEARNED.proper for p in phrase) and \
+        if phrase and re.sub(r"['’]s$", "", w) in _LEARNED.proper and any(p not in _LEARNED.proper for p in phrase) and \
                 (i + 1 == len(ws) or _verb_like(ws[i + 1]) or re.search(r"['’]s?$", w)):
             break       # "the immigration reform bill *biden* backed" (but "which el paso bridge", "which border
             #             patrol sector" go on; "what stopped *biden's* bill")
