@@ -17,7 +17,7 @@ The thresholds are calibrated on tests/integration/ask_dev_questions.jsonl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.ask import lexical as lx
 from rag.ask.evidence import SentenceIndex, Sentence, context, earlier_text, lexical_coverage, nearby_text
@@ -83,6 +83,12 @@ def gate(terms: lx.QuestionTerms, ranked: list[Sentence], index: SentenceIndex, 
             asked = [t for t in said.content if t not in said.names and t not in lx.LIGHT_WORDS]
             plain = 1.0 if not asked else min(1.0, max(plain, lexical_coverage(said, frozenset(stems), idf,
                                                                                names=False)) / SPEAKER_PLAIN_FACTOR)
+        if lx.wants_name(terms) and terms.focus and not lx.asks_place(terms) and lx.gives_name(s.text, terms):
+            # "which organization is Amy Fischer with": the name given ("Amnesty International USA") is the
+            # organization; what else is asked of it must still be said
+            plain = max(plain, lexical_coverage(replace(terms, content=tuple(t for t in terms.content
+                                                                              if t != terms.focus)),
+                                                frozenset(stems), idf, names=False))
         # the best candidate: one that covers the question well enough on both counts, if any
         key = (cov >= min_window_coverage and plain >= min_plain_coverage, min(cov, plain), cov)
         if key > best_key:
