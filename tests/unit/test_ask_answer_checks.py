@@ -1371,3 +1371,20 @@ def test_last_met_is_not_lasted():
 def test_the_first_hedge_or_intent_word_decides_its_position():
     # "expects" comes early though a hedge ("would") comes late: the claim is about an expectation
     assert lx.claims_intent("CBP expects April's figures to show a spike that would top the December record")
+
+
+def test_the_gate_takes_a_name_given_for_the_kind_of_thing_asked():
+    from rag.ask.rerank import gate
+
+    text = ("During the Obama administration, the U.S. and Mexico expanded cooperation against transnational "
+            "criminal organizations.\nThe app does not work south of Mexico City, said Amy Fischer, director of "
+            "refugee and migrant rights at Amnesty International USA.")
+    index, sentence = one_article(text)
+    idf = lx.Idf([s.text for s in lx.split_sentences(text)])
+    ranked = [sentence(0), sentence(1)]
+    for s in ranked:
+        s.dense = 0.5       # as similar as the embeddings would find them
+    # "Amnesty International USA" is the organization: the word need not be said
+    assert gate(lx.question_terms("Which organization is Amy Fischer with?"), ranked, index, idf).answerable
+    # what else is asked of it must be
+    assert not gate(lx.question_terms("Which organization pays Amy Fischer's salary?"), ranked, index, idf).answerable
