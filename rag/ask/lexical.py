@@ -2006,6 +2006,9 @@ _FACILITY_HEADS = _FACILITIES | frozenset(stem(w) for w in """house tower plaza 
 cathedral residence mansion""".split())
 # things whose names end with the noun itself ("Paso del Norte International Bridge", "Rio Grande River")
 _NAMED_WITH_NOUN = frozenset(stem(w) for w in "bridge bridges sector sectors shelter shelters river airport port court bill act".split())
+# the Spanish words that name such a thing ("Casa del Migrante", "Albergue Pan de Vida" are shelters)
+_SPANISH_HEADS = {stem("shelter"): frozenset("casa albergue refugio hogar posada".split()),
+                  stem("bridge"): frozenset(["puente"]), stem("river"): frozenset(["rio"])}
 _ORGANISATIONS = frozenset(stem(w) for w in "agency agencies organization organizations company companies".split())
 _AIRLINES = frozenset(stem(w) for w in "airline airlines carrier carriers".split())   # named "... Air", "... Airlines"
 # the run is (in) the name a naming word gives: "also known as “Remain in *Mexico*”"
@@ -2196,7 +2199,8 @@ def gives_name(text: str, terms: "QuestionTerms") -> bool:
             continue            # "which Mexican states": "the United States" and "Mexico" are countries
         if focus in _FACILITIES and stem(fold(run[-1])) not in _FACILITY_HEADS:
             continue            # "which building": "Mexico City" is a city
-        if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_):
+        if focus not in _NAMED_WITH_NOUN or covered(focus, stems_) or (focus == "bill" and "act" in stems_) or \
+                any(fold(w) in _SPANISH_HEADS.get(focus, ()) for w in run):     # "Casa del Migrante" is a shelter
             return True         # a name; for "which bridge", one of a bridge ("the Stanton Street Bridge")
     return False
 

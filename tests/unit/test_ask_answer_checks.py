@@ -1388,3 +1388,9 @@ def test_the_gate_takes_a_name_given_for_the_kind_of_thing_asked():
     assert gate(lx.question_terms("Which organization is Amy Fischer with?"), ranked, index, idf).answerable
     # what else is asked of it must be
     assert not gate(lx.question_terms("Which organization pays Amy Fischer's salary?"), ranked, index, idf).answerable
+
+
+def test_a_spanish_name_names_the_thing_asked():
+    which = lx.question_terms("which shelter does Rev. Javier Calvillo run")
+    assert lx.gives_name("“They are upset,” the Rev. Javier Calvillo, head of Casa del Migrante, told El Diario.", which)
+    assert not lx.gives_name("“They are upset,” the Rev. Javier Calvillo told El Diario.", which)
