@@ -1437,13 +1437,18 @@ def not_a_fact(text: str) -> bool:
     return bool(_NOT_A_FACT.search(text) or re.search(r"\?[”\"’']?(?:\s|$)", text))
 
 
+# who the name is used by, framing the question ("the other name *people use* for MPP"), no part of what is asked
+_NAME_USERS = r"(?:people|they|most|many|some|others|officials|critics|advocates|the public) (?:use|give|call it|know it by)"
+
+
 def asks_name(question: str) -> bool:
     """Does the question ask what a thing is called ("what was the practice called", "the name of the
     agreement")? (Not a person's name: that is a "who" question.)"""
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          r"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their |another |an )?(?:other |another |real |official |full |formal |nick)?names? (?:of|for|given to)\b|\bwhat (?:is|was) .{0,40} term\b|"
+                          rf"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their |another |an )?(?:other |another |real |official |full |formal |nick)?names? (?:{_NAME_USERS} )?(?:of|for|given to)\b|"
+                          r"\bwhat (?:is|was) .{0,40} term\b|"
                           r"\bwhat(?:['’]?s| is| was| are) (?:it|this|that|they) (?:called|known as|named)\b", q))
 
 
@@ -1649,7 +1654,8 @@ _ATTRIBUTION_CLAUSE = re.compile(r"(?:^|(?<=[,;]))\s*(?:according to|per|as repo
 def question_terms(question: str) -> QuestionTerms:
     q = _WASHINGTONS.sub("U.S.", strip_markers(question))     # "Washington's dirty work": the country's
     folded = normalise_aliases(q)
-    content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(" ", _FRAMING.sub(" ", q))))))
+    content = tuple(dict.fromkeys(content_stems(normalise_aliases(_ATTRIBUTION_CLAUSE.sub(
+        " ", _FRAMING.sub(" ", re.sub(rf"(?<=\bname ){_NAME_USERS}\b", " ", q, flags=re.I)))))))
     naming = asks_name(q)
     kind = question_kind(q)
     role = question_role(fold(_ATTRIBUTION_CLAUSE.sub(" ", q)))      # not who is cited

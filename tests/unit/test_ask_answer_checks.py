@@ -1394,3 +1394,10 @@ def test_a_spanish_name_names_the_thing_asked():
     which = lx.question_terms("which shelter does Rev. Javier Calvillo run")
     assert lx.gives_name("“They are upset,” the Rev. Javier Calvillo, head of Casa del Migrante, told El Diario.", which)
     assert not lx.gives_name("“They are upset,” the Rev. Javier Calvillo told El Diario.", which)
+
+
+def test_who_uses_a_name_frames_the_question():
+    t = lx.question_terms("what's the other name people use for the Migrant Protection Protocols")
+    assert t.naming and not {"people", "use"} & set(t.content)
+    assert lx.asks_name("what is the name they give to the Remain in Mexico program")
+    assert lx.asks_name("what is the legal term for it")
