@@ -1447,7 +1447,7 @@ def asks_name(question: str) -> bool:
     q = fold(question)
     return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
-                          rf"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their |another |an )?(?:other |another |real |official |full |formal |nick)?names? (?:{_NAME_USERS} )?(?:of|for|given to)\b|"
+                          rf"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their |another |an )?(?:other |another |real |official |full |formal |nick)?names? (?:{_NAME_USERS} )?(?:of|for|to|given to)\b|"
                           r"\bwhat (?:is|was) .{0,40} term\b|"
                           r"\bwhat(?:['’]?s| is| was| are) (?:it|this|that|they) (?:called|known as|named)\b", q))
 
