@@ -1489,6 +1489,11 @@ _QUANTITY_NOUN = re.compile(rf"\bwhat (?:[a-z-]+ )?(?:rate|percentage|amount|tot
                             rf"(?:{_MONEY_NOUNS}|population|total|toll|size|rate|rating|capacity|number|amount|figure|tally)\b")
 
 
+# "what was the (stated) purpose behind launching X": why X was launched
+_REASON_NOUN = re.compile(r"\bwhat (?:is|was|were|are) (?:the |their |its )?(?:stated |main |official |real |declared )?"
+                          r"(?:reason|cause|purpose|goal|aim|motive|rationale|objective)s?\b(?: (?:behind|of|for)\b)?")
+
+
 def question_kind(question: str) -> str:
     q = _us(fold(question))
     if _ASKS_IF_KNOWN.search(q):
@@ -1522,7 +1527,7 @@ def question_kind(question: str) -> str:
             re.search(rf"\bwhich ([a-z-]+ )?({_PERSON_NOUNS})\b|"
                  rf"\bname of (the |a |an |this |that )?([a-z'’-]+ ){{0,3}}({_PERSON_NOUNS})\b", q):
         return "who"
-    if re.search(r"\bhow come\b|\bfor what reason\b|\bwhat (is|was|were|are) the (reason|cause)s?\b", q):
+    if re.search(r"\bhow come\b|\bfor what reason\b", q) or _REASON_NOUN.search(q):
         return "why"
     return "other"
 
@@ -1663,6 +1668,10 @@ def question_terms(question: str) -> QuestionTerms:
         # "what's the other name for MPP": a name given answers, the word "name" need not (the name of a person
         # asked by role, "the name of the official who said ...", still needs the rest of the question)
         content = tuple(t for t in content if t != "name") or content
+    if kind == "why" and _REASON_NOUN.search(_us(fold(q))):
+        # the form of the question: "the stated purpose behind" is "why"
+        form = {stem(w) for w in words(_REASON_NOUN.search(_us(fold(q))).group())}
+        content = tuple(t for t in content if t not in form) or content
     if re.search(r"\bhow often\b", fold(q)):
         content = tuple(t for t in content if t != "often") or content     # the form of the question, as "how many"
     return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),

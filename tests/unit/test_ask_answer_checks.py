@@ -1401,3 +1401,11 @@ def test_who_uses_a_name_frames_the_question():
     assert t.naming and not {"people", "use"} & set(t.content)
     assert lx.asks_name("what is the name they give to the Remain in Mexico program")
     assert lx.asks_name("what is the legal term for it")
+
+
+def test_the_purpose_behind_asks_why():
+    t = lx.question_terms("What was the stated purpose behind launching the Merida Initiative?")
+    assert t.kind == "why" and not {lx.stem("stated"), lx.stem("purpose"), "behind"} & set(t.content)
+    assert lx.question_kind("What was the reason for the unrest at the shelter?") == "why"
+    assert lx.question_kind("What was the goal of the Bicentennial Framework?") == "why"
+    assert lx.question_kind("What was the name of the goal-setting plan?") == "other"
