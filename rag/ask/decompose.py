@@ -61,9 +61,10 @@ def _with_subject(part: str, first: str) -> str:
     what the first part asks ("in March 2024"), not what the second asks about."""
     own = set(lx.content_stems(lx.normalise_aliases(part)))
     extra = []
-    for w in lx.words(first):
+    # whole words as written: "U.S." stays one ("U S" would be two names the passages never mention)
+    for w in (re.sub(r"['’]s$", "", t.strip("?!,;:()[]\"“”'‘’")) for t in first.split()):
         f = lx.fold(w)
-        if f in lx.STOPWORDS or f in lx.QUESTION_WORDS or f[0].isdigit() or f.rstrip(".") in lx.MONTHS \
+        if not f or not f[0].isalnum() or f in lx.STOPWORDS or f in lx.QUESTION_WORDS or f[0].isdigit() or f.rstrip(".") in lx.MONTHS \
                 or f in lx.WEEKDAYS or lx.stem(f) in own or w in extra:
             continue
         extra.append(w)

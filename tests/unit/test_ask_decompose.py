@@ -37,3 +37,9 @@ def test_a_part_that_leans_on_the_first_gets_its_subject_but_not_its_dates():
     assert first == "How many migrants did Mexico interdict in March 2024?"
     assert second.startswith("How many did it agree to take back (") and "Mexico" in second
     assert "March" not in second and "2024" not in second
+
+
+def test_a_part_keeps_the_first_parts_names_whole():
+    parts = split_question("What do U.S. officials credit for Mexico's willingness to interdict more migrants? "
+                           "Why the change?")
+    assert len(parts) == 2 and "U.S." in parts[1] and "U S" not in parts[1] and "Mexico's" not in parts[1]
