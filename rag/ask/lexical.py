@@ -1126,7 +1126,8 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
                      r"\bwhat (?:does|do|did|will|would) .{1,60}? (?:spend|pay)\b|"
                      r"\b(?:what|which) (?:dollar|money) (?:amount|figure|sum|value)\b|\bhow many dollars\b|"
                      r"\bhow much\b[^?]{0,60}\b(?:money|funding|funds|aid|budget|spending)\b|"
-                     r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b"),
+                     r"\bhow much (?:does|do|did|will|would) .{1,60} cost\b|\bwhat (?:was|is|were) the cost\b|"
+                     r"\bwhat (?:did|does|do|will|would) (?:it|this|that|they) (?:actually |really )?cost\b"),
           ("#duration", r"\bhow long\b|\bfor how many (?:hours|days|weeks|months|years)\b"),
           ("#capacity", r"\bhow many [^?]{0,40}\b(?:can|could) [^?]{0,90}\b(?:hold|accommodate|house|fit|shelter)\b|"
                         r"\b(?:what is|what's) the capacity\b|\bcapacity of\b"),
@@ -1263,7 +1264,7 @@ def people_noun(counted: str, stems: Iterable[str]) -> bool:
 
 
 _OUTCOME = re.compile(r"^\W*(?:did|has|have|had|was|were)\b|\bwho won\b|\bend(?:ed)? up\b|\bresult(?:ed)? in\b|"
-                      r"\bwhat happened\b|\boutcome\b|\bin the end\b|\bwhat (?:was|were|is) the results?\b|"
+                      r"\bwhat happened\b|\boutcome\b|\bin the end\b|\bfinal (?:vote|tally|count|decision|result|ruling)\b|\bwhat (?:was|were|is) the results?\b|"
                       r"\bwhat (?:[a-z]+ )?(?:came|comes|has come) (?:of|out of)\b|\b(?:came|come|comes) out of\b|\bresult(?:ed|s)? from\b|\bhow did .{2,60} (?:end|turn out)\b|"
                       r"\bwhat did .{2,60} (?:agree|decide|conclude|sign|approve|achieve|accomplish)\b", re.IGNORECASE)
 _NOT_A_FACT = re.compile(r"\b(?:would|will|expected to|expects? to|plans? to|planning to|hopes? to|hoping to|prefer|"
@@ -2044,6 +2045,10 @@ _CONTENTS = re.compile(r"\bwhat (?:specific |exact |concrete |particular )?(?:st
                        r"provisions|terms|actions|parts)\b.*?\b(?:in|of) (?:the|its|their|this|that) ([a-z]+)|"
                        r"\bwhat (?:exactly |specifically )?(?:was|is|were|are|would be) (?:in|inside) "
                        r"(?:the|its|their) ([a-z]+)|"
+                       r"\bwhat (?:exactly |specifically )?(?:did|does|would|will) (?:the|its|their) (?:[a-z-]+ ){0,3}?"
+                       r"(plan|bill|agreement|proposal|framework|deal|package|initiative|program|law|order|policy|accord|"
+                       r"treaty)s? (?:[\w'’ ,.-]{0,80}? )?(?:actually |really |exactly )?(?:include|contain|involve|entail|"
+                       r"consist|propose|offer|call for|provide for|require)|"
                        r"\bwhat (?:did|does|would) (?:the|its|their) ([a-z]+) (?:[\w'’ ,.-]{0,80}? )?"
                        r"(?:actually |really |exactly )?(?:include|contain|involve|entail|consist)")
 # "what did the plan Mexico offered to share ... actually contain"
@@ -2058,7 +2063,7 @@ def contents_asked(question: str) -> str | None:
 
 def bare_mention(noun: str, text: str) -> bool:
     """Does ``text`` speak of "a plan" without saying what is in it (no "that would ...", "to ...", list)?"""
-    return bool(re.search(rf"\b(?:a|an|some|its|their|the) (?:[a-z-]+ )?{re.escape(noun)}\w*\b"
+    return bool(re.search(rf"\b(?:a|an|some|its|their|the) (?:[a-z-]+ ){{0,3}}{re.escape(noun)}\w*\b"
                           rf"(?!\s*(?:that|which|to|including|calling|would|for|:|—|–|-)\b)", fold(text))) \
         and not enumerates(text)
 

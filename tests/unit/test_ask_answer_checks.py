@@ -1409,3 +1409,11 @@ def test_the_purpose_behind_asks_why():
     assert lx.question_kind("What was the reason for the unrest at the shelter?") == "why"
     assert lx.question_kind("What was the goal of the Bicentennial Framework?") == "why"
     assert lx.question_kind("What was the name of the goal-setting plan?") == "other"
+
+
+def test_what_it_cost_what_a_bill_proposed_and_a_final_vote():
+    assert lx.question_unit("What did it actually cost Mexico to interdict the 280,000 migrants?") == "#money"
+    assert lx.asks_outcome("what was the final vote in congress on the border security package")
+    assert lx.contents_asked("What exactly did the immigration reform bill that Biden backed propose?") == "bill"
+    assert lx.bare_mention("bill", "He is aware Biden backed an immigration reform bill but was stymied by politics.")
+    assert not lx.bare_mention("plan", "He called on the U.S. to approve a plan that would deploy $20 billion.")
