@@ -480,6 +480,13 @@ def years_of(published: str | None) -> set[float]:
     return {float(m.group(1)), float(m.group(1)) - 1} if m else set()
 
 
+def of_other_years(text: str, published: str | None) -> bool:
+    """Does the text name years, none of them the year its article was published in ("in 2023" in 2024)?"""
+    m = re.match(r"^(\d{4})", published or "")
+    own = {n for n in hard_numbers(text) if is_year(n)}
+    return bool(m and own and float(m.group(1)) not in own)
+
+
 def supports_numbers(wanted: Iterable[float], text: str, published: str | None = None) -> bool:
     """Every number of ``wanted`` appears in ``text``; a year may instead be implied by the article date
     (``years_of``), but only when the text names no year of its own ("11 flights in 2023" is not about 2024)."""
@@ -1103,6 +1110,7 @@ class QuestionTerms:
     asks_saying: bool = False        # "when did he *say* ...": the day something was said answers
     calendar_date: bool = False      # "on what *date*": a date in the calendar, not a weekday ("on Wednesday")
     part: str | None = None          # "which city in *southern* Mexico": the part of the country asked about
+    this_year: bool = False          # "so far *this year*": the year the article was written in
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1701,7 +1709,7 @@ def question_terms(question: str) -> QuestionTerms:
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), origin=bool(_ASKS_ORIGIN.search(fold(q))),
-                         part=part_of_country(q),
+                         part=part_of_country(q), this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
                          calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
                          asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
                          month_events=frozenset(month_events(q)), deed=count_deed(q),

@@ -1417,3 +1417,13 @@ def test_what_it_cost_what_a_bill_proposed_and_a_final_vote():
     assert lx.contents_asked("What exactly did the immigration reform bill that Biden backed propose?") == "bill"
     assert lx.bare_mention("bill", "He is aware Biden backed an immigration reform bill but was stymied by politics.")
     assert not lx.bare_mention("plan", "He called on the U.S. to approve a plan that would deploy $20 billion.")
+
+
+def test_this_year_is_the_year_the_article_was_written():
+    why = rejections("According to ICE flight data, there were 11 total deportation flights from the U.S. to "
+                     "Venezuela in 2023, but now there is one per week scheduled.\nThis year, more migrants are being "
+                     "stopped inside Mexico, with over 280,000 interdicted in March.", published="2024-04-02")
+    assert why("How many deportation flights to Venezuela have taken place so far this year?", 0) == \
+        "it speaks of another year"
+    assert why("How many migrants has Mexico interdicted this year?", 1) != "it speaks of another year"
+    assert lx.of_other_years("11 flights in 2023", "2024-04-02") and not lx.of_other_years("in March", "2024-04-02")
