@@ -95,6 +95,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "the question's numbers are not in its paragraph"
     if terms.numbers and lx.dated_otherwise(terms.numbers, s.text, s.chunk.published):
         return "it speaks of another year"  # "in 2023" asked of a 2024 article's "This year, ..."
+    if terms.kind == "where" and terms.located and lx.place_of_thing_unsaid(terms.located, s.text):
+        return f"it does not say where the {terms.located[-1]} is"  # "taken to a government shelter."
     if terms.this_year and lx.of_other_years(s.text, s.chunk.published):
         return "it speaks of another year"  # "so far this year" of a 2024 article: "11 flights in 2023"
     if terms.months and not lx.supports_months(terms.months, win_text, s.chunk.published):

@@ -480,6 +480,39 @@ def years_of(published: str | None) -> set[float]:
     return {float(m.group(1)), float(m.group(1)) - 1} if m else set()
 
 
+_WHERE_IS = re.compile(r"^\W*where (?:exactly |precisely )?(?:is|was|are|were) (?:the|a|an|that|this) ((?:[a-z-]+ ){0,3}?)"
+                       r"([a-z]{3,})(?: (?:that|which|where|who|to which)\b|\W*$)")
+_LOCATED_AFTER = r"\s+(?:is |was |are |were )?(?:located |based |set up |built )?(?:in|on|at|near|inside|outside|along|across|" \
+                 r"by|beside|next to|south of|north of|east of|west of|off)\b"
+
+
+def located_thing(question: str) -> tuple[str, ...]:
+    """The noun a "where is the X ..." question asks the place of, after the words that single it out ("where
+    exactly is the Mexican government shelter that ..." -> mexican, government, shelter); () for none."""
+    m = _WHERE_IS.search(fold(question))
+    if not m or m.group(2) in STOPWORDS or _verb_like(m.group(2)):
+        return ()       # "where was the press conference held" asks where an event was
+    return (*m.group(1).split(), m.group(2))
+
+
+def place_of_thing_unsaid(located: tuple[str, ...], text: str) -> bool:
+    """Does the sentence fail to say where the thing asked is: it does not mention it as the question singles it
+    out ("the largest private migrant shelter" is not "the Mexican government shelter"), or mentions it without a
+    place ("... and then taken to a government shelter.")? A place after it ("the shelter in Juarez") or before it
+    ("a Juarez shelter") says where."""
+    *mods, noun = located
+    f = fold(text)
+    mentions = [m for m in re.finditer(rf"\b{re.escape(noun)}\w*\b", f)
+                if not mods or set(map(stem, words(f[max(0, m.start() - 40):m.start()])[-3:])) & set(map(stem, mods))]
+    if not mentions:
+        return True
+
+    def placed(m: re.Match) -> bool:
+        before = text[max(0, m.start() - 40):m.start()].split()[-2:]
+        return bool(re.match(_LOCATED_AFTER, f[m.end():])) or any(w[:1].isupper() and is_place([w]) for w in before)
+    return not any(placed(m) for m in mentions)
+
+
 def of_other_years(text: str, published: str | None) -> bool:
     """Does the text name years, none of them the year its article was published in ("in 2023" in 2024)?"""
     m = re.match(r"^(\d{4})", published or "")
@@ -1111,6 +1144,8 @@ class QuestionTerms:
     calendar_date: bool = False      # "on what *date*": a date in the calendar, not a weekday ("on Wednesday")
     part: str | None = None          # "which city in *southern* Mexico": the part of the country asked about
     this_year: bool = False          # "so far *this year*": the year the article was written in
+    located: tuple[str, ...] = ()    # "where is the *government shelter* ...": the thing whose place is asked,
+    #                                  its modifiers first
 
     def said(self) -> "QuestionTerms":
         """The question without who is speaking ("what did Amnesty International USA's Amy Fischer say ..."):
@@ -1709,7 +1744,7 @@ def question_terms(question: str) -> QuestionTerms:
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), origin=bool(_ASKS_ORIGIN.search(fold(q))),
-                         part=part_of_country(q), this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
+                         part=part_of_country(q), located=located_thing(q), this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
                          calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
                          asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
                          month_events=frozenset(month_events(q)), deed=count_deed(q),

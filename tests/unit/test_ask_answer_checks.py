@@ -1427,3 +1427,16 @@ def test_this_year_is_the_year_the_article_was_written():
         "it speaks of another year"
     assert why("How many migrants has Mexico interdicted this year?", 1) != "it speaks of another year"
     assert lx.of_other_years("11 flights in 2023", "2024-04-02") and not lx.of_other_years("in March", "2024-04-02")
+
+
+def test_where_is_the_thing_wants_its_place():
+    located = lx.question_terms("Where exactly is the Mexican government shelter that returned asylum seekers are "
+                                "taken to?").located
+    assert located == ("mexican", "government", "shelter")
+    # mentioned without a place, or another shelter, does not say where this one is
+    assert lx.place_of_thing_unsaid(located, "The migrants are processed inside a tent city on the Mexican side of the "
+                                             "Stanton Street Bridge and then taken to a government shelter.")
+    assert lx.place_of_thing_unsaid(located, "There was unrest at the largest private migrant shelter in Juarez.")
+    assert not lx.place_of_thing_unsaid(located, "They are taken to the government shelter in Juarez.")
+    assert not lx.place_of_thing_unsaid(located, "They are taken to a Juarez government shelter.")
+    assert lx.located_thing("Where was the press conference held?") == ()    # where an event was
