@@ -1377,7 +1377,8 @@ _OTHER_EVENT = re.compile(r"\s(?:before|after|until|once)\s+(?:the\s+|it\s+|they
 
 
 # "where are they from?", "where did they come from, according to ...": not "where do flights from the U.S. land"
-_ASKS_ORIGIN = re.compile(r"\bwhere\b.*\b(?:from|originate\w*)(?:\W*$|\s*[,?])|\bfrom where\b")
+_ASKS_ORIGIN = re.compile(r"\bwhere\b.*\b(?:from|originate\w*)(?: (?:originally|first|initially))?(?:\W*$|\s*[,?])|"
+                          r"\bfrom where\b")
 
 
 def main_clause_stems(question: str, kind: str) -> tuple[str, ...]:

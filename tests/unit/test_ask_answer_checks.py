@@ -1440,3 +1440,8 @@ def test_where_is_the_thing_wants_its_place():
     assert not lx.place_of_thing_unsaid(located, "They are taken to the government shelter in Juarez.")
     assert not lx.place_of_thing_unsaid(located, "They are taken to a Juarez government shelter.")
     assert lx.located_thing("Where was the press conference held?") == ()    # where an event was
+
+
+def test_where_from_originally_asks_an_origin():
+    assert lx.question_terms("where were the 20 men returned on friday from originally").origin
+    assert not lx.question_terms("where were the 20 men returned to on friday").origin
