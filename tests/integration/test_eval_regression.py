@@ -1,15 +1,16 @@
-"""Regression guard: the default configuration on eval/questions/seed.jsonl and the fifty-seven held-out sets.
+"""Regression guard: the default configuration on eval/questions/seed.jsonl and the sixty-five held-out sets.
 
 Real ingest of corpus/ into a tmp dir with the real embedding model (once for all sets), and the default LLM
 provider from settings (extractive unless newsrag.toml says otherwise). Fails when answer accuracy, refusal rate
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-02 at commit bdc3793 (extractive), lowered by about two answerable
-and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but heldout-o, 0.981):
+Thresholds are the figures measured on 2026-12-02 at commit 5ffa5e7 (extractive), lowered by about two answerable
+and one unanswerable question (gold cited: 0.95; at bdc3793 it was 1.000 on every set but heldout-o, 0.981, and it
+was 1.000 on the first runs of zzf to zzm):
 
     set        answerable correct   unanswerable refused
-    seed        61/65 (0.938)       18/18 (1.000)
+    seed        62/65 (0.954)       18/18 (1.000)
     heldout-a   35/38 (0.921)       12/12 (1.000)
     heldout-b   35/38 (0.921)       10/10 (1.000)
     heldout-c   45/45 (1.000)       15/15 (1.000)
@@ -52,21 +53,29 @@ and one unanswerable question (gold cited: 0.95, measured 1.000 on every set but
     heldout-zn  53/56 (0.946)       24/24 (1.000)
     heldout-zo  50/56 (0.893)       20/24 (0.833)
     heldout-zp  53/56 (0.946)       20/24 (0.833)
-    heldout-zq  51/56 (0.911)       19/24 (0.792)
+    heldout-zq  51/56 (0.911)       20/24 (0.833)
     heldout-zr  53/56 (0.946)       22/24 (0.917)
     heldout-zs  49/56 (0.875)       18/24 (0.750)
-    heldout-zt  52/56 (0.929)       23/24 (0.958)
+    heldout-zt  53/56 (0.946)       23/24 (0.958)
     heldout-zu  53/56 (0.946)       22/24 (0.917)
-    heldout-zv  56/56 (1.000)       23/24 (0.958)
+    heldout-zv  56/56 (1.000)       24/24 (1.000)
     heldout-zw  50/56 (0.893)       24/24 (1.000)
-    heldout-zx  51/56 (0.911)       23/24 (0.958)
+    heldout-zx  52/56 (0.929)       23/24 (0.958)
     heldout-zy  54/56 (0.964)       20/24 (0.833)
-    heldout-zz  52/56 (0.929)       24/24 (1.000)
+    heldout-zz  53/56 (0.946)       24/24 (1.000)
     heldout-zza 55/56 (0.982)       21/24 (0.875)
     heldout-zzb 51/56 (0.911)       24/24 (1.000)
-    heldout-zzc 52/56 (0.929)       21/24 (0.875)
-    heldout-zzd 53/56 (0.946)       19/24 (0.792)
-    heldout-zze 52/56 (0.929)       21/24 (0.875)
+    heldout-zzc 52/56 (0.929)       22/24 (0.917)
+    heldout-zzd 53/56 (0.946)       22/24 (0.917)
+    heldout-zze 52/56 (0.929)       22/24 (0.917)
+    heldout-zzf 54/56 (0.964)       23/24 (0.958)
+    heldout-zzg 53/56 (0.946)       21/24 (0.875)
+    heldout-zzh 53/56 (0.946)       24/24 (1.000)
+    heldout-zzi 55/56 (0.982)       20/24 (0.833)
+    heldout-zzj 48/56 (0.857)       20/24 (0.833)
+    heldout-zzk 51/56 (0.911)       21/24 (0.875)
+    heldout-zzl 53/56 (0.946)       22/24 (0.917)
+    heldout-zzm 50/56 (0.893)       23/24 (0.958)
 
 Each held-out set was first run once, unseen, before its failures were read; those first-run figures (README.md,
 eval/README.md) are the estimate for questions nobody tuned on. heldout-t and heldout-u were run once at d707e9c and
@@ -79,7 +88,9 @@ questions of every type) were first run together at 75bfe6f: accuracy 0.893, ref
 zt, zu, zv, zw (as zp to zs) were first run together at f412e27: accuracy 0.911, refusals 0.771; then read.
 zx, zy, zz, zza (as zp to zs) were first run together at 5938dbf: accuracy 0.946, refusals 0.854; then read.
 zzb, zzc, zzd, zze (as zp to zs) were first run together at bdc3793, whose figures they are: accuracy 0.929,
-refusals 0.885; not read.
+refusals 0.885; read in the next stop. zzf, zzg, zzh, zzi were first run together at 1442462: accuracy 0.920,
+refusals 0.854; then read. zzj, zzk, zzl, zzm were first run together at f39688e: accuracy 0.902, refusals 0.885;
+then listed (one fix, for zzk's "where ... from originally").
 The guard keeps the figures from getting worse.
 """
 
@@ -95,7 +106,7 @@ MAX_FAILURES = 0
 
 # file -> (min answer accuracy, min refusal rate, min gold cited rate)
 THRESHOLDS = {
-    "seed.jsonl": (0.90, 0.94, MIN_GOLD_CITED_RATE),
+    "seed.jsonl": (0.92, 0.94, MIN_GOLD_CITED_RATE),
     "heldout-a.jsonl": (0.86, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-b.jsonl": (0.86, 0.90, MIN_GOLD_CITED_RATE),
     "heldout-c.jsonl": (0.95, 0.93, MIN_GOLD_CITED_RATE),
@@ -138,21 +149,29 @@ THRESHOLDS = {
     "heldout-zn.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zo.jsonl": (0.85, 0.79, MIN_GOLD_CITED_RATE),
     "heldout-zp.jsonl": (0.91, 0.79, MIN_GOLD_CITED_RATE),
-    "heldout-zq.jsonl": (0.87, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-zq.jsonl": (0.87, 0.79, MIN_GOLD_CITED_RATE),
     "heldout-zr.jsonl": (0.91, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-zs.jsonl": (0.83, 0.70, MIN_GOLD_CITED_RATE),
-    "heldout-zt.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zt.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zu.jsonl": (0.91, 0.87, MIN_GOLD_CITED_RATE),
-    "heldout-zv.jsonl": (0.96, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zv.jsonl": (0.96, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zw.jsonl": (0.85, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-zx.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zx.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zy.jsonl": (0.92, 0.79, MIN_GOLD_CITED_RATE),
-    "heldout-zz.jsonl": (0.89, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zz.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zza.jsonl": (0.94, 0.83, MIN_GOLD_CITED_RATE),
     "heldout-zzb.jsonl": (0.87, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-zzc.jsonl": (0.89, 0.83, MIN_GOLD_CITED_RATE),
-    "heldout-zzd.jsonl": (0.91, 0.75, MIN_GOLD_CITED_RATE),
-    "heldout-zze.jsonl": (0.89, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-zzc.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zzd.jsonl": (0.91, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zze.jsonl": (0.89, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zzf.jsonl": (0.92, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-zzg.jsonl": (0.91, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-zzh.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
+    "heldout-zzi.jsonl": (0.94, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-zzj.jsonl": (0.82, 0.79, MIN_GOLD_CITED_RATE),
+    "heldout-zzk.jsonl": (0.87, 0.83, MIN_GOLD_CITED_RATE),
+    "heldout-zzl.jsonl": (0.91, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zzm.jsonl": (0.85, 0.91, MIN_GOLD_CITED_RATE),
 }
 
 
