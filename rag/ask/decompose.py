@@ -64,8 +64,8 @@ def _with_subject(part: str, first: str) -> str:
     # whole words as written: "U.S." stays one ("U S" would be two names the passages never mention)
     for w in (re.sub(r"['’]s$", "", t.strip("?!,;:()[]\"“”'‘’")) for t in first.split()):
         f = lx.fold(w)
-        if not f or not f[0].isalnum() or f in lx.STOPWORDS or f in lx.QUESTION_WORDS or f[0].isdigit() or f.rstrip(".") in lx.MONTHS \
-                or f in lx.WEEKDAYS or lx.stem(f) in own or w in extra:
+        if not f or not f[0].isalnum() or f in lx.STOPWORDS or f in lx.QUESTION_WORDS or f[0].isdigit() \
+                or f.rstrip(".") in lx.MONTHS or f in lx.WEEKDAYS or lx.stem(f) in own or w in extra:
             continue
         extra.append(w)
     return f"{part.rstrip('?')} ({' '.join(extra)})?" if extra else part

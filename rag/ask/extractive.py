@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rag.ask import lexical as lx
-from rag.ask.evidence import (Sentence, SentenceIndex, antecedent, context, earlier_text, introduction, kind_fit,
-                              lexical_coverage, nearby_text, window)
+from rag.ask.evidence import (Context, Sentence, SentenceIndex, antecedent, context, earlier_text, introduction,
+                              kind_fit, lexical_coverage, nearby_text, window)
 
 MIN_SENTENCE_COVERAGE = 0.34
 MIN_OUTCOME_COVERAGE = 0.4  # "did X produce an agreement": the sentence itself must speak of it
@@ -220,7 +220,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     return None
 
 
-def _event_text(s: Sentence, ctx, ranked: list[Sentence], index: SentenceIndex) -> str:
+def _event_text(s: Sentence, ctx: Context, ranked: list[Sentence], index: SentenceIndex) -> str:
     """The text a date, place or reason in ``s`` is said of: ``s``, the sentence it leans on, and the next one
     when that goes on with the same story without a time of its own ("In 2019, Trump stopped threatening
     tariffs ... / Mexico deployed 6,000 troops ..."; not "... / Under current policies, Mexico has agreed ...")."""

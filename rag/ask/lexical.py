@@ -1325,7 +1325,6 @@ def asks_outcome(question: str) -> bool:
 _ASKS_IF_KNOWN = re.compile(r"^\W*(?:fact[ -]?check\W+)?(?:is it|was it|is anything) (?:known|clear|reported)\b|"
                             r"^\W*(?:do|does|did) (?:we|anyone|the articles?|nbc|they) (?:know|say|report)\b")
 _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:say|said|claim|claimed|announce|"
-
                            r"announced|report|reported|state|stated|tell|told|warn|warned|promise|promised|predict|"
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
 # "did Lopez Obrador call on the US to create a visa": whether he asked for it (the subject's own verb: not "did the
@@ -1745,7 +1744,8 @@ def question_terms(question: str) -> QuestionTerms:
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), origin=bool(_ASKS_ORIGIN.search(fold(q))),
-                         part=part_of_country(q), located=located_thing(q), this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
+                         part=part_of_country(q), located=located_thing(q),
+                         this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
                          calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
                          asks_saying=bool(_ASKS_SAYING.search(fold(_FRAMING.sub(" ", q)))),
                          month_events=frozenset(month_events(q)), deed=count_deed(q),
