@@ -226,7 +226,7 @@ def _event_text(s: Sentence, ctx: Context, ranked: list[Sentence], index: Senten
     tariffs ... / Mexico deployed 6,000 troops ..."; not "... / Under current policies, Mexico has agreed ...")."""
     _, nxt = _neighbours(s, ranked, index)
     parts = [s.text] + ([ctx.before.text] if ctx.before is not None else [])
-    if nxt is not None and not kind_fit("when", nxt.text) and not lx.sets_own_time(nxt.text):
+    if nxt is not None and not lx.has_date_expression(nxt.text) and not lx.sets_own_time(nxt.text):
         parts.append(nxt.text)
     return " ".join(parts)
 

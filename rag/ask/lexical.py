@@ -515,9 +515,9 @@ def place_of_thing_unsaid(located: tuple[str, ...], text: str) -> bool:
 
 def of_other_years(text: str, published: str | None) -> bool:
     """Does the text name years, none of them the year its article was published in ("in 2023" in 2024)?"""
-    m = re.match(r"^(\d{4})", published or "")
+    written = years_of(published)
     own = {n for n in hard_numbers(text) if is_year(n)}
-    return bool(m and own and float(m.group(1)) not in own)
+    return bool(written and own and max(written) not in own)
 
 
 def supports_numbers(wanted: Iterable[float], text: str, published: str | None = None) -> bool:
@@ -1712,9 +1712,10 @@ def question_terms(question: str) -> QuestionTerms:
         # "what's the other name for MPP": a name given answers, the word "name" need not (the name of a person
         # asked by role, "the name of the official who said ...", still needs the rest of the question)
         content = tuple(t for t in content if t != "name") or content
-    if kind == "why" and _REASON_NOUN.search(_us(fold(q))):
+    reason_noun = _REASON_NOUN.search(_us(fold(q))) if kind == "why" else None
+    if reason_noun:
         # the form of the question: "the stated purpose behind" is "why"
-        form = {stem(w) for w in words(_REASON_NOUN.search(_us(fold(q))).group())}
+        form = {stem(w) for w in words(reason_noun.group())}
         content = tuple(t for t in content if t not in form) or content
     if re.search(r"\bhow often\b", fold(q)):
         content = tuple(t for t in content if t != "often") or content     # the form of the question, as "how many"
