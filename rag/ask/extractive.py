@@ -146,6 +146,8 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         return "it does not say what is in it"  # "what steps were in the plan": "willing to share a plan on how ..."
     if terms.contents_of and not lx.covered(terms.contents_of, ctx.own_stems | _before_stems(s, ranked, index)):
         return f"it does not speak of the {terms.contents_of}"  # "measures in the plan": "previous measures ..."
+    if terms.clock and not lx.tells_time_of_day(s.text):
+        return "no time of day given"   # "what time on Monday did registration start": "on Monday" alone
     if terms.asks_month and not (lx.months(s.text) - terms.months):
         return "no month named"     # "in which month of 2021": "in 2021" does not say
     if terms.qualifiers and lx.other_qualifier(terms.qualifiers, s.text):
@@ -170,6 +172,17 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         missing = [n for n in missing if not lx.covered(n, named)]
     if len(missing) > (1 if len(terms.names) >= 4 else 0):
         return "names missing nearby: " + ", ".join(missing)
+    if terms.yes_no and terms.kind == "other":
+        # a rare place or nationality the claim names must be said of what it is said of
+        own = ctx.own_stems | _before_stems(s, ranked, index)
+        unsaid = [n for n in rare if lx.names_place(n) and not lx.covered(n, own)]
+        if unsaid:
+            return "it does not say it of " + ", ".join(unsaid)     # "were any Venezuelans among the 20 men":
+            # the sentence on the 20 men names no nationality (the one before, on Thursday's six, does)
+    if terms.quoted and _uncovered(terms.quoted, stems | lx.evidence_stems(nearby_text(s, index))) > \
+            (len(terms.quoted) - 1) // 3:
+        return "the words it quotes are said elsewhere"  # "who said AMLO 'has a very ambitious agenda'": another
+        # sentence naming Mayorkas does not say who said it
     # "how many at the shelter": "half of the migrants in Juarez", in the paragraph that mentions the shelter
     if (terms.kind in ("count", "when", "why") or lx.asks_place(terms)) and \
             lexical_coverage(lx.without_focus(terms), ctx.own_stems, idf, names=False) < \
@@ -181,6 +194,14 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
         what = {"when": "date", "why": "reason"}.get(terms.kind, "place")
         return f"its {what} is of another figure"    # "when did Mexico agree to take back 30,000 a month": the
         # sentence before it, "During that policy, which ended in May, Mexico took back migrants ..."
+    # a place must be said in the deed's own sentence ("From there, they can't use the app ... south of Mexico
+    # City" names no place they are bused to); a date or reason may lean on the sentence before or after
+    if terms.event and (terms.kind in ("when", "why", "where") or lx.asks_place(terms)) and \
+            not _tells_event(terms.event, s.text if terms.kind not in ("when", "why") else
+                             _event_text(s, ctx, ranked, index)):
+        what = {"when": "date", "why": "reason"}.get(terms.kind, "place")
+        return f"its {what} is of another event"    # "where did the men originally cross into the U.S.": "handed
+        # over ... on the Stanton Street Bridge"
     if terms.main and lexical_coverage(replace(terms, content=terms.main), ctx.own_stems, idf, names=False) < \
             MIN_MAIN_COVERAGE:
         return "it speaks of the other event"   # "when did X end MPP before ... it restarted": "since X restarted"
@@ -218,6 +239,26 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if lexical_coverage(terms, frozenset(stems), idf) < min_coverage and s.lexical < min_coverage:
         return "covers too little of the question"
     return None
+
+
+# deeds a report tells in other words: migrants "handed over" to Mexican officials were returned; officials the
+# president "sent" to Mexico City travelled there
+_SAME_DEEDS = {"return": frozenset({"handover"}), "travel": frozenset({"send"})}
+
+
+def _tells_event(event: lx.AskedEvent, text: str) -> bool:
+    """Does ``text`` tell of the deed asked about: its verb, or (a paraphrase: "book appointments" for "make
+    appointments") all of its object?"""
+    stems = lx.evidence_stems(text)
+    if any(lx.covered(v, stems) for v in _SAME_DEEDS.get(event.verb, frozenset()) | {event.verb}):
+        return True
+    missing = _uncovered(event.object, stems)
+    return bool(event.object) and missing <= (1 if len(event.object) >= 4 else 0)
+
+
+def _uncovered(words: tuple[str, ...], stems: frozenset[str]) -> int:
+    """How many of ``words`` the stems do not cover."""
+    return sum(not lx.covered(t, stems) for t in words)
 
 
 def _event_text(s: Sentence, ctx: Context, ranked: list[Sentence], index: SentenceIndex) -> str:

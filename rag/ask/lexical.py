@@ -50,7 +50,8 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k"
 
 # spelling variants that name the same thing
 ALIASES = {"united states": "us", "u.s.": "us", "u.s": "us", "usa": "us", "america": "us", "american": "us",
-           "amlo": "lopez obrador", "ppl": "people"}
+           "amlo": "lopez obrador", "ppl": "people", "dhs": "homeland security",
+           "admin": "administration"}
 
 # titles as news style abbreviates them ("Texas Gov. Greg Abbott", "the Rev. Javier Calvillo")
 _TITLES = [(re.compile(rf"\b{a}\.(?=\s)"), w) for a, w in (
@@ -147,7 +148,8 @@ _IRREGULAR = {past: present for present, forms in (
     ("come", "came"), ("run", "ran"), ("choose", "chose chosen"), ("write", "wrote written"),
     ("speak", "spoke spoken"), ("break", "broke broken"), ("drive", "drove driven"), ("seek", "sought"),
     ("think", "thought"), ("mean", "meant"), ("hear", "heard"), ("stand", "stood"), ("understand", "understood"),
-    ("strike", "struck"), ("teach", "taught"), ("bear", "bore borne"), ("draw", "drew drawn"), ("grow", "grew grown"),
+    ("deal", "dealt"), ("strike", "struck"), ("teach", "taught"), ("bear", "bore borne"), ("draw", "drew drawn"),
+    ("grow", "grew grown"),
     ("throw", "threw thrown"), ("fly", "flew flown"), ("sit", "sat"), ("get", "got gotten"), ("begin", "began begun"),
 ) for past in forms.split()}
 
@@ -191,6 +193,9 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"rather(?! than)", "prefer"),
     (r"(?:run|runs|ran|running|stretch|stretches) between", "link"),
     (r"(?:go|goes|going|be|being) eas(?:y|ier) on", "ease"),
+    (r"(?:sign|signs|signed|signing) (?:[\w-]+ ){0,2}?up\b|(?:sign|signs|signed|signing) up", "register"),
+    (r"(?:come|comes|came|coming) (?:back )?across", "cross"),
+    (r"(?:carry|carries|carried|carrying) on", "continue"),
     (r"(?:show|shows|showed|showing|turn|turns|turned|turning) up", "arrive"),
     (r"(?:start|starts|started|starting) ((?:[\w-]+ ){0,5}?)again", r"reinstate \1"),    # "start deporting ... again"
     (r"\bwho (?:heads?|headed|runs?|ran|leads?|led|manages?|managed) (?=(?:the|a|an|this|that)\b)", "who directs "),
@@ -203,6 +208,7 @@ _PHRASES = [(re.compile(rf"\b(?:{p})\b"), w) for p, w in (
     (r"hand(?:s|ed|ing)? over|handover", "handover"),
     (r"sit[- ]?downs?\b|sat down", "meeting"),
     (r"step(?:s|ped|ping)? in", "intervene"),
+    (r"pick(?:s|ed|ing)? (?:back )?up(?= (?:the |their |its )?(?:talks?|negotiations?|discussions?)\b)", "continue"),
     (r"per day|a day|each day|every day", "daily"),
     (r"right away|at once|straight away|without delay", "immediately"),
     (r"(?:the )?federal (?:government|authorities)", "federal government washington"),   # "if Washington steps in"
@@ -216,7 +222,7 @@ male males men man guy guys
 flee flees fled fleeing escape escaped escaping
 reinstate reinstated restart restarted restarting resume resumed resuming revive revived
 establish established create created creating launch launched implement implemented implementing enact enacted
-  begin begins began begun
+  begin begins began begun start starts started starting
 child children kid kids minor minors
 increase increased increasing rise rising rose grow grew growing growth surge surged jump jumped climb climbed
 decrease decreased decreasing drop dropped fall fell falling decline declined declining
@@ -236,7 +242,10 @@ press pressed pressing pressure pressured urge urged urging
 acknowledge acknowledged recognize recognized recognise admit admitted
 big bigger biggest large larger largest huge strong stronger strongest
 applicant applicants petitioner petitioners
-oppose opposed opposes opposing
+oppose opposed opposes opposing object objects objected objecting criticize criticized criticizes criticise
+  criticised slam slammed slams condemn condemned condemns
+consider considers considered considering weigh weighs weighed weighing mull mulls mulled mulling
+travel travels traveled travelled traveling travelling visit visits visited
 head lead leads led heads manage manages
 priest reverend pastor clergyman
 major significant substantial considerable
@@ -480,7 +489,8 @@ def years_of(published: str | None) -> set[float]:
     return {float(m.group(1)), float(m.group(1)) - 1} if m else set()
 
 
-_WHERE_IS = re.compile(r"^\W*where (?:exactly |precisely )?(?:is|was|are|were) (?:the|a|an|that|this) ((?:[a-z-]+ ){0,3}?)"
+_WHERE_IS = re.compile(r"^\W*where (?:exactly |precisely )?(?:in [a-z. ]{2,20}? )?(?:is|was|are|were) "
+                       r"(?:the|a|an|that|this) ((?:[a-z-]+ ){0,3}?)"
                        r"([a-z]{3,})(?: (?:that|which|where|who|to which)\b|\W*$)")
 _LOCATED_AFTER = r"\s+(?:is |was |are |were )?(?:located |based |set up |built )?(?:in|on|at|near|inside|outside|along|across|" \
                  r"by|beside|next to|south of|north of|east of|west of|off)\b"
@@ -785,6 +795,11 @@ def is_place(run: list[str]) -> bool:
             or fold(run[-1]) in ("city", "county") or normalise_aliases(folded) == "us")
 
 
+def names_place(name_stem: str) -> bool:
+    """Is a question's name stem a place or its people ("venezuelan" for Venezuela)?"""
+    return is_place([name_stem]) or any(stems_match(name_stem, stem(p)) for p in PLACE_NAMES if " " not in p)
+
+
 _AGENT = re.compile(r"\b(?:did|has|have|does|do|will|would)\s+(?:the\s+)?([a-z]+)\s+(?:itself\s+|alone\s+)?[a-z]+|"
                     r"\b(?:was|were|is|are)\s+(?:the\s+)?([a-z]+)\s+[a-z]+ing\b")
 
@@ -1007,6 +1022,7 @@ class _Learned:
     pattern_ci: re.Pattern | None = None
     proper: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()    # words of ``PLACE_NAMES`` and ``_PLACE_PHRASES`` the articles use
+    verbs: frozenset[str] = frozenset()     # stems of the words the articles inflect as verbs ("began", "registering")
 
     def mentions(self, place: str) -> bool:
         """Do the articles name the place in some form ("Canadian" for canada)?"""
@@ -1078,6 +1094,8 @@ def learn_corpus(texts: Iterable[str]) -> None:
             if acronym in acronyms_used and nickname not in ALIASES and len(nickname.split()) <= 6:
                 spelled.setdefault(nickname, acronym.lower())
     _LEARNED.acronyms = spelled
+    _LEARNED.verbs = frozenset(stem(_IRREGULAR.get(w, w)) for w in seen
+                               if w in _IRREGULAR or (len(w) > 5 and w.endswith(("ed", "ing"))))
     _LEARNED.places = _places_mentioned(seen)
     _LEARNED.pattern = (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(spelled, key=len, reverse=True))
                                    + r")\b") if spelled else None)
@@ -1135,6 +1153,10 @@ class QuestionTerms:
     contents_of: str | None = None   # "what steps were in *the plan*": its contents, not that there is one
     placed: frozenset[str] = frozenset()    # where it asks of: "in canada" -> {canada}
     dated: str | None = None         # "when was the CBP One *app* launched": what the date must be of
+    event: "AskedEvent | None" = None   # "where did the men originally *cross*": the deed a date, place, reason is of
+    quoted: tuple[str, ...] = ()     # "who said AMLO '*has a very ambitious agenda*'": words its passage must hold
+    clock: bool = False              # "at what time on Friday": a time of day answers, not the day alone
+    yes_no: bool = False             # "were any Venezuelans among the 20 men": its names must be in the answer
     month_events: frozenset[tuple[str, str]] = frozenset()   # "introduced in May": (begin, may)
     deed: str | None = None          # "how many has Mexico *bused*": what was done to what is counted
     in_month: bool = False           # asks the count of a month ("in December 2023"), not since or per month
@@ -1161,7 +1183,8 @@ _UNITS = (("#age", r"\bhow old\b|\bwhat age\b|\bage of\b"),
           ("#percent", r"\bwhat (?:percent|percentage|share|proportion|fraction)\b|\bhow many percent\b|"
                        r"\bwhat (?:[a-z-]+ )?(?:rates?|ratings?)\b|\b(?:approval|tariff|tax|unemployment) (?:rates?|ratings?)\b|"
                        r"\b(?:poll|polling) (?:numbers?|figures?|ratings?)\b"),
-          ("#money", rf"\bwhat (?:is|was|were|are|will be) (?:the |its |their |his |her )?(?:[a-z'’-]+ ){{0,6}}?"
+          ("#money", rf"\bwhat(?: (?:is|was|were|are|will be)|['’]s|s) (?:the |its |their |his |her )?"
+                     rf"(?:[a-z'’-]+ ){{0,6}}?"
                      rf"(?:{_MONEY_NOUNS})\b|"
                      r"\bhow much (?:[a-z-]+ )?(?:money|funding|aid|cash)\b|"
                      r"\bhow much (?:did|does|do|is|are|was|were|will|would|has|have) .{1,80}? "
@@ -1329,7 +1352,8 @@ _ASKS_IF_SAID = re.compile(r"^\W*(?:did|has|have|had|was|were)\b[^?]{0,80}?\b(?:
                            r"predicted|suggest|suggested)\b", re.IGNORECASE)
 # "did Lopez Obrador call on the US to create a visa": whether he asked for it (the subject's own verb: not "did the
 # U.S. adopt the program López Obrador called for")
-_ASKS_IF_CALLED = re.compile(r"^\W*(?:did|has|have|had)\s+(?:[\w.’'-]+\s+){1,4}?(?:call(?:ed)?\s+(?:on|for)|urged?|"
+_ASKS_IF_CALLED = re.compile(r"^\W*(?:did|has|have|had)\s+(?:(?!to\b)[\w.’'-]+\s+){1,4}?(?<!['’]s )"
+                            r"(?:call(?:ed)?\s+(?:on|for)|urged?|"
                             r"proposed?|ask(?:ed)?\s+for|demand(?:ed)?)\b", re.IGNORECASE)
 # a label before the question: "For my essay: ...", "Students' question: ..."
 _LABEL = r"(?:[^:?]{1,60}:\s+)?"
@@ -1489,7 +1513,7 @@ def asks_name(question: str) -> bool:
     """Does the question ask what a thing is called ("what was the practice called", "the name of the
     agreement")? (Not a person's name: that is a "who" question.)"""
     q = fold(question)
-    return bool(re.search(r"\b(?:is|was|are|were)\b.{0,80}\b(?:called|known as|named|dubbed)\s*\??$|"
+    return bool(re.search(r"\b(?:is|was|are|were)\b.{0,140}\b(?:called|known as|named|dubbed)\s*\??$|"
                           r"\b(?:is|was|are|were) (?:the |this |that )?[a-z-]+(?: [a-z-]+)? (?:called|known as)\b|"
                           rf"\b(?:what (?:is|was|were|are)|what['’]?s) (?:the |its |their |another |an )?(?:other |another |real |official |full |formal |nick)?names? (?:{_NAME_USERS} )?(?:of|for|to|given to)\b|"
                           r"\bwhat (?:is|was) .{0,40} term\b|"
@@ -1523,6 +1547,28 @@ def question_speaker(question: str) -> frozenset[str]:
     # "the U.S. official" names nobody)
     found = frozenset(n for n in names(question) if re.search(rf"\b{re.escape(n)}", normalise_aliases(who)))
     return found if found - {"us", "mexico"} else frozenset()
+
+
+_ASKS_CLOCK = re.compile(r"\b(?:what|which) (?:time|hour)\b(?! (?:period|frame|span|limit))|\bwhat time of day\b")
+_CLOCK = re.compile(r"\b(?:morning|afternoon|evening|night|overnight|noon|midday|midnight|dawn|dusk|"
+                    r"o['’]clock|[ap]\.m\.|[ap]m)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+
+
+def tells_time_of_day(text: str) -> bool:
+    """Does the text say a time of day ("late Friday morning", "at 9 a.m.")?"""
+    return bool(_CLOCK.search(text))
+
+
+# a phrase a question quotes: 'has a very ambitious agenda', “this mission will not last” (an apostrophe inside a
+# word, "AMLO's", opens none)
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['‘\"“]([^'’\"”]{6,120}?)['’\"”](?=[\s?.,!;:]|$)")
+
+
+def quoted_words(question: str) -> tuple[str, ...]:
+    """Content stems of the phrases a question quotes, which the answer's passage must hold: "who said AMLO
+    'has a very ambitious agenda'" is answered where that is said."""
+    return tuple(dict.fromkeys(st for m in _QUOTED.finditer(strip_markers(question))
+                               for st in content_stems(normalise_aliases(m.group(1)))))
 
 
 _WH = re.compile(r"\b(?<!even )(?<!only )(?<!except )(?<!especially )(?<!just )"
@@ -1719,7 +1765,9 @@ def question_terms(question: str) -> QuestionTerms:
         content = tuple(t for t in content if t not in form) or content
     if re.search(r"\bhow often\b", fold(q)):
         content = tuple(t for t in content if t != "often") or content     # the form of the question, as "how many"
-    return QuestionTerms(numbers=frozenset(hard_numbers(q)), names=frozenset(names(q)),
+    # "which 3 cities": how many things the answer lists, not a figure the passage must hold
+    counted_answer = re.sub(r"\b((?:which|what)\s+)\d(?=\s+[A-Za-z])", r"\1", q, flags=re.IGNORECASE)
+    return QuestionTerms(numbers=frozenset(hard_numbers(counted_answer)), names=frozenset(names(q)),
                          content=content, months=frozenset(months(q)), kind=kind, weekdays=weekdays_in(q),
                          focus=question_focus(folded), unit=question_unit(q), speaker=question_speaker(q),
                          speaker_words=question_speaker_words(q),
@@ -1744,7 +1792,10 @@ def question_terms(question: str) -> QuestionTerms:
                          asks_speaker=bool(_ASKS_SPEAKER.search(fold(q))), places=place_stems(q),
                          names_people=bool(_NAMES_PEOPLE.search(folded)), subgroup=subgroup_terms(q),
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
-                         dated=dated_subject(q), origin=bool(_ASKS_ORIGIN.search(fold(q))),
+                         dated=dated_subject(q), event=asked_event(q), quoted=quoted_words(q),
+                         clock=bool(_ASKS_CLOCK.search(fold(q))),
+                         yes_no=bool(_YES_NO.match(fold(q)) or _YES_NO.match(_FRAMING.sub(" ", q).strip())),
+                         origin=bool(_ASKS_ORIGIN.search(fold(q))),
                          part=part_of_country(q), located=located_thing(q),
                          this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
                          calendar_date=bool(re.search(r"\b(?:what|which|exact) (?:exact )?date\b", fold(q))),
@@ -1773,6 +1824,154 @@ def dated_subject(question: str) -> str | None:
     phrase = re.split(r"\b(?:in|at|for|of|on|under|with|by|from|to)\b", m.group(1))[0].split()
     head = content_stems(normalise_aliases(" ".join(phrase)))      # "federal authorities": the government
     return head[-1] if head and len(head[-1]) >= 3 else None
+
+
+# "when / where / why did <subject> <verb> ...": the event asked about is the verb after the subject
+_EVENT_QUESTION = re.compile(r"^\W*(?:[^:?]{1,60}:\s+)?(?:when|where|why|how come|"
+                             r"(?:in |on |by )?what (?:year|day|date|month)|"
+                             r"(?:in |to |from )?(?:which|what) (?:[\w.'’-]+ ){1,3}?)"
+                             r"(?:\s*\b(?:in|on|at|along|inside) (?:[\w.'’-]+ ){1,4}?)?"
+                             r"\s*\b(did|do|does|will|would|can|could|should|was|were|is|are|has|have|had|ca|wo)"
+                             r"(?:n['’]?t)?\s+(.+)$",
+                             re.IGNORECASE)
+_DO_AUX = frozenset("did do does will would can could should ca wo".split())
+_SINGULAR_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ist|ure|age)$")
+_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ist|ure|age|ers|ors|ees|ants|ents|ics)$")
+_NP_OPENERS = frozenset("the a an its their his her this that these those some any all each every no our my your "
+                        "to of in on at for from with by into over under about between among across through near "
+                        "after before during since toward towards against without within".split())
+_VERB_STOPWORDS = frozenset("say says said get gets got make makes made have has had do does did go goes went be been "
+                            "being become became".split())
+# verbs whose event is the one they govern: "think Mexico has become willing", "supposed to *continue*"
+_SAYING_VERBS = frozenset("say says said think thinks thought believe believes believed feel feels felt".split())
+_TO_VERBS = frozenset("supposed expected scheduled due set going planning planned trying hoping able likely "
+                      "meant ready willing want wants wanted need needs needed try tries plan plans hope hopes expect "
+                      "expects seek seeks sought".split())
+_ASPECT_VERBS = frozenset("start starts started begin begins began begun stop stops stopped keep keeps kept continue "
+                          "continues continued resume resumes resumed finish finishes finished".split())
+# a clause of its own: "where was AMLO *when* he talked about ...": its verb is not the one asked
+_CLAUSE_OPENERS = frozenset("when while after before because since if as who whom which that where whose compared "
+                            "relative".split())
+
+
+@dataclass(frozen=True)
+class AskedEvent:
+    """The deed a "when / where / why" question asks about: its verb's stem, and the stems of its object
+    ("book U.S. asylum *appointments*"), if it has one."""
+    verb: str
+    object: tuple[str, ...] = ()
+
+
+def asked_event(question: str) -> AskedEvent | None:
+    """The deed a "when / where / why did <subject> <verb> ..." question asks about, which the date, place or
+    reason must be of ("where did the 20 men returned on Friday originally *cross* into the U.S.", "when did the
+    institute get its funding *restored*"); None when there is none, or it is a saying ("why did X say ...").
+    Found by form: the subject is skipped (its determiners, prepositions, names, numbers, adverbs and the
+    nouns after them), and the verb is the first word after it in the form the auxiliary asks (a base form
+    after "did", a participle after "was"). A light verb's event is what it governs: "get X *restored*",
+    "have their court *hearings*", "are expected to *continue*", "start *registering*"."""
+    q = _ATTRIBUTION_CLAUSE.sub(" ", _FRAMING.sub(" ", re.sub(r"\([^)]*\)", " ", strip_markers(question))))
+    m = _EVENT_QUESTION.search(normalise_aliases(q).rstrip(" ?.!"))
+    if not m:
+        return None
+    aux = m.group(1).lower()
+    capitalised = {fold(w) for w in re.findall(r"(?<=\s)[A-Z][A-Za-z'’-]*", q)}
+    ws = [fold(t) for t in re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", m.group(2))]
+    prev, base, i, infinitive = "", aux in _DO_AUX, 0, False
+    while i < len(ws):
+        w = ws[i]
+        if i and (w in _CLAUSE_OPENERS or w in _SAYING_VERBS):
+            return None     # "where was AMLO *when* he talked": another clause's verb; "why do officials *think*"
+        if infinitive:
+            verb = w not in STOPWORDS or w == "be"    # "going to *start*", "want to *see*", "need to *be* dealt with"
+        elif (w in _VERB_STOPWORDS or w in _TO_VERBS) and i:
+            verb = True
+        elif i == 0 or w in STOPWORDS or w in _NP_OPENERS or w[0].isdigit() or w.endswith("ly") or \
+                w in capitalised or w in _LEARNED.proper or w in PLACE_NAMES or re.search(r"['’]s?$", w) or \
+                prev in _NP_OPENERS or prev[:1].isdigit() or prev in NUMBER_WORDS or re.search(r"['’]s$", prev) or \
+                (_SINGULAR_NOUN_ENDING.search(prev) and not _known_verb(w)):
+            verb = False    # the subject: "the 20 men", "Mexico's money", "the Merida security pact"
+        elif base:
+            verb = not (w.endswith("ed") or (w.endswith("s") and not w.endswith("ss")) or w.endswith("ing") or
+                        _NOUN_ENDING.search(w))
+        else:
+            verb = w.endswith("ed") or w in _IRREGULAR or (aux in ("is", "are", "was", "were") and w.endswith("ing"))
+            clause = next((j for j in range(i + 1, len(ws)) if ws[j] in _CLAUSE_OPENERS), len(ws))
+            later = [j for j in range(i + 1, clause) if ws[j].endswith("ed") and ws[j] not in STOPWORDS]
+            if verb and aux in ("is", "are", "was", "were") and later and not w.endswith("ing"):
+                # "are migrants stopped in the north *bused* to": the first participle modifies the subject
+                w, i = ws[later[-1]], later[-1]
+        if not verb:
+            prev, i, infinitive = w, i + 1, False
+            continue
+        rest = ws[i + 1:]
+        subject = tuple(_event_stem(x) for x in ws[:i] if x not in STOPWORDS and x not in _NP_OPENERS and
+                        x not in _TO_VERBS and not x[0].isdigit() and not x.endswith("ly"))
+        passive = not base and aux in ("is", "are", "was", "were") and i + 1 == len(ws)    # "when was the photo taken"
+        if w in _ASPECT_VERBS and rest and rest[0].endswith("ing") and rest[0] not in STOPWORDS:
+            # "start *registering*": what was started; "start *running* low"
+            return AskedEvent(_event_stem(rest[0]), _object_of(rest[1:]))
+        if w in ("be", "been", "being") and rest and rest[0] not in STOPWORDS:
+            w, rest = rest[0], rest[1:]     # "have been *crossing* illegally", "been *put* on the back burner"
+            passive = w.endswith("ed") or w in _IRREGULAR
+        if (w in _VERB_STOPWORDS or w in _TO_VERBS or _event_stem(w) in LIGHT_WORDS) and len(rest) > 1 and \
+                rest[0] == "to" and rest[1] not in _NP_OPENERS and rest[1] not in PLACE_NAMES:
+            prev, base, i, infinitive = "to", True, len(ws) - len(rest) + 1, True    # "expected to *continue*"
+            continue
+        if w in ("get", "gets", "got", "have", "has", "had"):
+            done = [x for x in rest[:5] if x.endswith("ed") and x not in STOPWORDS]
+            if done:
+                return AskedEvent(_event_stem(done[0]))    # "get its funding *restored*"
+        # what a passive verb is done to is its subject: "where must the problem *be dealt with*"
+        obj = _object_of(rest) or (subject if passive else ())
+        st = _event_stem(w)
+        if w in _VERB_STOPWORDS or st in LIGHT_WORDS:
+            # "have their court *hearings*", "hold the press *conference*": the object is the event
+            if not obj:     # "when did the policy *end*" (but "been *put* on the back burner" says little)
+                said = [x for x in rest if x not in STOPWORDS and x not in _NP_OPENERS]     # "bused to?"
+                return None if w in _VERB_STOPWORDS or said else AskedEvent(st)
+            if passive:     # "when was the photo *taken*": the photo's date
+                return AskedEvent(st, obj)
+            return AskedEvent(obj[-1], obj[:-1]) if obj[-1] not in LIGHT_WORDS and len(obj[-1]) >= 3 else None
+        return AskedEvent(st, obj)
+    return None
+
+
+_DETERMINERS = frozenset("the a an its their his her this that these those some any all each every no our my "
+                         "your".split())
+_TIME_ADVERBS = frozenset("later earlier now today yesterday tomorrow again soon ago already still yet".split())
+def _known_verb(word: str) -> bool:
+    """Do the articles use ``word`` as a verb (an "-ed" or "-ing" form of it), or is it an irregular one?"""
+    st = stem(word)
+    return word in _ASPECT_VERBS or st in _LEARNED.verbs or st in _IRREGULAR.values()
+
+
+_PARTITIVES = frozenset("round rounds number numbers group groups series set wave waves kind kinds type types "
+                        "part parts lot lots batch batches".split())
+
+
+def _object_of(rest: list[str]) -> tuple[str, ...]:
+    """Content stems of the noun phrase a verb takes ("book U.S. asylum *appointments*"; "their next round of
+    *talks*"), up to the first preposition or clause."""
+    phrase: list[str] = []
+    for w in rest:
+        if w in ("what", "which", "who", "when", "where", "why", "how", "and", "or") or w in _CLAUSE_OPENERS or \
+                w in _TIME_ADVERBS:
+            break
+        if w in _NP_OPENERS and w not in _DETERMINERS:
+            if not (w == "of" and phrase and phrase[-1] in _PARTITIVES):
+                break       # "their court hearings *in* ...", "travel *to* Mexico": no object, or its end
+            phrase.pop()        # "round of": the talks are the object
+            continue
+        if w in STOPWORDS or w in _DETERMINERS or w[0].isdigit() or w in ("next", "first", "last", "new", "latest"):
+            continue
+        phrase.append(w)
+    return tuple(_event_stem(re.sub(r"['’]s$", "", w)) for w in phrase)
+
+
+def _event_stem(word: str) -> str:
+    st = stem(_IRREGULAR.get(word, word))
+    return _SYNONYM.get(st, st)
 
 
 _BEGIN_WORDS = "introduc|launch|start|began|begin|creat|implement|establish|enact|adopt|restart|unveil|roll|brought|bring"

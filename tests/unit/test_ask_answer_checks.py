@@ -1445,3 +1445,101 @@ def test_where_is_the_thing_wants_its_place():
 def test_where_from_originally_asks_an_origin():
     assert lx.question_terms("where were the 20 men returned on friday from originally").origin
     assert not lx.question_terms("where were the 20 men returned to on friday").origin
+
+
+# ------------------------------------------------------------------ the deed a date, place or reason is of
+
+@pytest.mark.parametrize("question, verb, obj", [
+    ("Where did the 20 men returned to Juarez on Friday originally cross into the U.S.?", "cross", ()),
+    ("When did Mexico's National Institute of Migration get its enforcement funding restored?", lx.stem("restored"), ()),
+    ("where will the 20 men returned to juarez on friday have their US immigration court hearings",
+     "hearing", ("immigration", "court")),
+    ("Where were the U.S. and Mexico expected to hold their next round of talks later in the month?", "hold", ("talk",)),
+    ("what day was el paso going to start registering asylum seekers", "register", ("asylum", "seeker")),
+    ("Why can't migrants bused to southern Mexico book US asylum appointments?", "book", ("asylum", "appointment")),
+    ("When did the Title 42 policy end, according to the NBC article?", "end", ()),
+    ("when did mexico's money for stopping migrants start running low", lx.stem("running"), ("low",)),
+    ("Why doesn't Mexico publish its interdiction numbers?", "publish", ("interdiction",)),
+])
+def test_the_deed_a_when_where_or_why_question_asks_about(question, verb, obj):
+    assert lx.asked_event(question) == lx.AskedEvent(verb, obj)
+
+
+@pytest.mark.parametrize("question", [
+    "where was lopez obrador when he talked about remain in mexico on friday",     # another clause's verb
+    "Why do U.S. officials think Mexico has become willing to interdict more migrants?",     # a belief
+    "why did chicago's mayor say the federal government needs to step in",     # a saying
+    "why have the talks about fentanyl smuggling been put on the back burner",     # a light verb, no object
+    "What did Mexico agree to?",
+])
+def test_no_deed_is_checked_where_the_form_does_not_show_one(question):
+    assert lx.asked_event(question) is None
+
+
+def test_a_date_place_or_reason_must_be_of_the_deed_asked():
+    why = rejections("U.S. Customs and Border Protection late Friday morning handed over 20 adult males to Mexican "
+                     "immigration officials in the middle of the Stanton Street Bridge.\nBy late 2023, Mexico's "
+                     "National Institute of Migration was running out of funds for enforcement.\nFrom there, they "
+                     "can't make appointments for U.S. asylum hearings on the app, since it doesn't work south of "
+                     "Mexico City.")
+    assert why("Where did the 20 men returned on Friday originally cross into the U.S.?", 0) == \
+        "its place is of another event"
+    assert why("Where were the 20 men handed over on Friday?", 0) is None
+    assert why("When did the National Institute of Migration get its enforcement funding restored?", 1) == \
+        "its date is of another event"
+    assert why("When did the National Institute of Migration start running out of funds?", 1) is None
+    # a paraphrase of the verb is told by its whole object: "book appointments" for "make appointments"
+    assert why("Why can't migrants book U.S. asylum appointments on the app?", 2) is None
+
+
+def test_quoted_words_must_be_said_where_the_answer_is():
+    assert lx.quoted_words("Who said AMLO 'has a very ambitious agenda'?") == (lx.stem("ambitious"), "agenda")
+    assert lx.quoted_words("What is AMLO's plan?") == ()
+    why = rejections("Homeland Security Secretary Alejandro Mayorkas went to Mexico City in late December.\nThe talks "
+                     "went on.\nThey will meet again.\nA senior official said AMLO “has a very ambitious agenda.”")
+    assert why("Who was the official who said AMLO 'has a very ambitious agenda'?", 0) == \
+        "the words it quotes are said elsewhere"
+
+
+def test_what_time_wants_a_time_of_day():
+    assert lx.question_terms("what time on monday did the MPP registrations start").clock
+    assert not lx.question_terms("what time period does the plan cover").clock
+    assert lx.tells_time_of_day("CBP late Friday morning handed over 20 adult males")
+    assert not lx.tells_time_of_day("on Monday will begin registering asylum-seekers a short time later")
+
+
+def test_small_question_forms():
+    # "whats the total dollar value": an amount of money, typed without the apostrophe
+    assert lx.question_unit("whats the total dollar value of the aid package") == "#money"
+    # a long "what is ... called?" still asks a name
+    assert lx.asks_name("What is the $20 billion plan for Latin America and the Caribbean that AMLO wants the U.S. "
+                        "to approve called?")
+    # "did Biden agree to AMLO's call for": whether Biden agreed, an outcome, not whether he called for it
+    assert lx.asks_outcome("did biden agree to AMLO's call for a temporary worker visa program")
+    assert not lx.asks_outcome("did lopez obrador call on the us to create a visa")
+    # "which 3 cities": how many the answer lists, not a figure the passage must hold
+    assert not lx.question_terms("which 3 cities said they couldn't handle the influx").numbers
+    assert lx.question_terms("which 20 men were returned").numbers == {20.0}
+    assert {"homeland", "security"} <= lx.question_terms("Who is the DHS secretary?").names
+    assert lx.located_thing("Where in Juarez is the government shelter that migrants are taken to?") == \
+        ("government", "shelter")
+
+
+def test_a_yes_no_question_is_answered_of_what_it_names():
+    # (a rare name: the article says much else besides)
+    why = rejections("On Thursday, six more were returned, citizens of Venezuela, Cuba and Nicaragua.\nCBP late "
+                     "Friday morning handed over 20 adult males to Mexican immigration officials.\n" +
+                     "\n".join(f"Talks on point {i} went on for some time." for i in range(25)))
+    assert why("were any Venezuelans among the 20 adult males CBP handed over to Mexican immigration officials on "
+               "Friday?", 1) == "it does not say it of venezuelan"
+    assert why("Were 20 adult males handed over to Mexican officials on Friday?", 1) is None
+
+
+def test_a_place_must_be_said_in_the_sentence_of_the_deed():
+    why = rejections("Many others are being stopped in northern Mexico and bused to the southern end of the country. "
+                     "From there, migrants stopped in the north can't use the CBP One app in southern Mexico, since "
+                     "the app doesn't work south of Mexico City.")
+    assert lx.asked_event("Which city in southern Mexico are migrants stopped in the north bused to?").verb == \
+        lx.stem("send")
+    assert why("Which city in southern Mexico are migrants stopped in the north bused to?", 1, 0) == \
+        "its place is of another event"
