@@ -1023,6 +1023,7 @@ class _Learned:
     proper: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()    # words of ``PLACE_NAMES`` and ``_PLACE_PHRASES`` the articles use
     verbs: frozenset[str] = frozenset()     # stems of the words the articles inflect as verbs ("began", "registering")
+    vocabulary: frozenset[str] = frozenset()    # every word they use, folded
 
     def mentions(self, place: str) -> bool:
         """Do the articles name the place in some form ("Canadian" for canada)?"""
@@ -1094,6 +1095,7 @@ def learn_corpus(texts: Iterable[str]) -> None:
             if acronym in acronyms_used and nickname not in ALIASES and len(nickname.split()) <= 6:
                 spelled.setdefault(nickname, acronym.lower())
     _LEARNED.acronyms = spelled
+    _LEARNED.vocabulary = frozenset(seen)
     _LEARNED.verbs = frozenset(stem(_IRREGULAR.get(w, w)) for w in seen
                                if w in _IRREGULAR or (len(w) > 5 and w.endswith(("ed", "ing"))))
     _LEARNED.places = _places_mentioned(seen)
@@ -1724,7 +1726,7 @@ def question_focus(folded_question: str) -> str | None:
     for i, w in enumerate(ws):
         # the phrase ends at a verb or a function word ("which bridge *did*", "what agreement *came*")
         if w in STOPWORDS or w in QUESTION_WORDS or w in _COUNT_STOP or w in _COMMON_VERBS or \
-                (i and (w.endswith("ed") or stem(w) in LIGHT_WORDS)):
+                (i and (w.endswith("ed") or stem(w) in LIGHT_WORDS or w in _NP_OPENERS)):
             break
         if i and w.endswith("s") and not w.endswith("ss") and i + 1 < len(ws) and \
                 ws[i + 1] in ("the", "a", "an", "its", "their", "his", "her"):
@@ -1839,7 +1841,8 @@ _SINGULAR_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|i
 _NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ist|ure|age|ers|ors|ees|ants|ents|ics)$")
 _NP_OPENERS = frozenset("the a an its their his her this that these those some any all each every no our my your "
                         "to of in on at for from with by into over under about between among across through near "
-                        "after before during since toward towards against without within".split())
+                        "after before during since toward towards against without within along beyond inside outside "
+                        "around via onto upon".split())
 _VERB_STOPWORDS = frozenset("say says said get gets got make makes made have has had do does did go goes went be been "
                             "being become became".split())
 # verbs whose event is the one they govern: "think Mexico has become willing", "supposed to *continue*"
@@ -1877,9 +1880,11 @@ def asked_event(question: str) -> AskedEvent | None:
     aux = m.group(1).lower()
     capitalised = {fold(w) for w in re.findall(r"(?<=\s)[A-Z][A-Za-z'’-]*", q)}
     ws = [fold(t) for t in re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", m.group(2))]
-    prev, base, i, infinitive = "", aux in _DO_AUX, 0, False
+    prev, base, i, infinitive, in_phrase = "", aux in _DO_AUX, 0, False, False
     while i < len(ws):
         w = ws[i]
+        if w in _NP_OPENERS and w not in _DETERMINERS:
+            in_phrase = True    # "the court hearings *for MPP asylum seekers*": nouns until a verb
         if i and (w in _CLAUSE_OPENERS or w in _SAYING_VERBS):
             return None     # "where was AMLO *when* he talked": another clause's verb; "why do officials *think*"
         if infinitive:
@@ -1893,7 +1898,7 @@ def asked_event(question: str) -> AskedEvent | None:
             verb = False    # the subject: "the 20 men", "Mexico's money", "the Merida security pact"
         elif base:
             verb = not (w.endswith("ed") or (w.endswith("s") and not w.endswith("ss")) or w.endswith("ing") or
-                        _NOUN_ENDING.search(w))
+                        _NOUN_ENDING.search(w)) and (not in_phrase or _known_verb(w) or w not in _LEARNED.vocabulary)
         else:
             verb = w.endswith("ed") or w in _IRREGULAR or (aux in ("is", "are", "was", "were") and w.endswith("ing"))
             clause = next((j for j in range(i + 1, len(ws)) if ws[j] in _CLAUSE_OPENERS), len(ws))
@@ -1927,11 +1932,14 @@ def asked_event(question: str) -> AskedEvent | None:
         st = _event_stem(w)
         if w in _VERB_STOPWORDS or st in LIGHT_WORDS:
             # "have their court *hearings*", "hold the press *conference*": the object is the event
+            if st == "come" and "from" in rest:
+                return None     # "where do they come from": where they are from, however it is said
             if not obj:     # "when did the policy *end*" (but "been *put* on the back burner" says little)
                 said = [x for x in rest if x not in STOPWORDS and x not in _NP_OPENERS]     # "bused to?"
                 return None if w in _VERB_STOPWORDS or said else AskedEvent(st)
-            if passive:     # "when was the photo *taken*": the photo's date
-                return AskedEvent(st, obj)
+            if passive:     # "when was the photo *taken*", "where will the court hearings *be held*": the thing
+                head = _object_of(ws[:i])       # itself is the event
+                return AskedEvent(head[-1], head[:-1]) if head else None
             return AskedEvent(obj[-1], obj[:-1]) if obj[-1] not in LIGHT_WORDS and len(obj[-1]) >= 3 else None
         return AskedEvent(st, obj)
     return None

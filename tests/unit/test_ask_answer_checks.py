@@ -1543,3 +1543,13 @@ def test_a_place_must_be_said_in_the_sentence_of_the_deed():
         lx.stem("send")
     assert why("Which city in southern Mexico are migrants stopped in the north bused to?", 1, 0) == \
         "its place is of another event"
+
+
+def test_the_deed_is_found_past_the_subject_and_its_phrases():
+    # "which locations along the border": the locations are what is asked, not "along"
+    assert lx.question_terms("Which locations along the Southwest border will MPP be expanded to?").focus == "location"
+    # a passive light verb: the thing itself is the event ("when was the photo taken": the photo's date)
+    assert lx.asked_event("When was the AP file photo of the girl in Juarez taken?") == \
+        lx.AskedEvent("photo", ("ap", "file"))
+    # a word the articles never use is no noun of theirs: "book" is the verb after "migrants bused to Mexico"
+    assert lx.asked_event("Why can't migrants bused to southern Mexico book US asylum appointments?").verb == "book"
