@@ -241,9 +241,9 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     return None
 
 
-# deeds a report tells in other words: migrants "handed over" to Mexican officials were returned; officials the
-# president "sent" to Mexico City travelled there
-_SAME_DEEDS = {"return": frozenset({"handover"}), "travel": frozenset({"send"})}
+# deeds a report tells in other words: migrants "handed over" to Mexican officials were returned; officials who
+# "went" to Mexico, or whom the president "sent" there, travelled there
+_SAME_DEEDS = {"return": frozenset({"handover"}), "travel": frozenset({"send", "go"})}
 
 
 def _tells_event(event: lx.AskedEvent, text: str) -> bool:

@@ -1553,3 +1553,16 @@ def test_the_deed_is_found_past_the_subject_and_its_phrases():
         lx.AskedEvent("photo", ("ap", "file"))
     # a word the articles never use is no noun of theirs: "book" is the verb after "migrants bused to Mexico"
     assert lx.asked_event("Why can't migrants bused to southern Mexico book US asylum appointments?").verb == "book"
+
+
+def test_a_deed_told_in_other_words():
+    from rag.ask.extractive import _tells_event
+
+    travel = lx.asked_event("When did Mayorkas and Blinken travel to Mexico to ask Lopez Obrador for more help?")
+    assert travel == lx.AskedEvent("travel", ())
+    assert _tells_event(travel, "In late December, Mayorkas and Blinken went to Mexico to meet Lopez Obrador.")
+    assert _tells_event(travel, "At the end of December, Biden sent Mayorkas and Blinken to Mexico City.")
+    assert not _tells_event(travel, "In late December, Mayorkas and Blinken met Lopez Obrador's envoys in Washington.")
+    returned = lx.asked_event("Which countries were the six migrants returned to Mexico on Thursday from?")
+    assert returned.verb == "return"
+    assert _tells_event(returned, "On Thursday CBP handed over six citizens of Venezuela, Cuba and Nicaragua.")
