@@ -5,7 +5,7 @@ provider from settings (extractive unless newsrag.toml says otherwise). Fails wh
 or the gold-source-cited rate of a set drops below its thresholds below. The results and a report per set are
 kept in tests/output/eval_regression/<set>/ for inspection.
 
-Thresholds are the figures measured on 2026-12-02 at commit 8d83b2a (extractive), lowered by about two answerable
+Thresholds are the figures measured on 2026-12-02 at commit 791178a (extractive), lowered by about two answerable
 and one unanswerable question (gold cited: 0.95; at bdc3793 it was 1.000 on every set but heldout-o, 0.981, and it
 was 1.000 on the first runs of zzf to zzy but zzq, 0.982):
 
@@ -34,7 +34,7 @@ was 1.000 on the first runs of zzf to zzy but zzq, 0.982):
     heldout-u   51/56 (0.911)       23/24 (0.958)
     heldout-v   55/56 (0.982)       24/24 (1.000)
     heldout-w   51/56 (0.911)       24/24 (1.000)
-    heldout-x   51/56 (0.911)       23/24 (0.958)
+    heldout-x   52/56 (0.929)       23/24 (0.958)
     heldout-y   49/56 (0.875)       24/24 (1.000)
     heldout-z   56/56 (1.000)       23/24 (0.958)
     heldout-za  53/56 (0.946)       24/24 (1.000)
@@ -55,7 +55,7 @@ was 1.000 on the first runs of zzf to zzy but zzq, 0.982):
     heldout-zp  54/56 (0.964)       21/24 (0.875)
     heldout-zq  51/56 (0.911)       20/24 (0.833)
     heldout-zr  53/56 (0.946)       23/24 (0.958)
-    heldout-zs  48/56 (0.857)       19/24 (0.792)
+    heldout-zs  49/56 (0.875)       19/24 (0.792)
     heldout-zt  53/56 (0.946)       24/24 (1.000)
     heldout-zu  53/56 (0.946)       23/24 (0.958)
     heldout-zv  56/56 (1.000)       24/24 (1.000)
@@ -76,7 +76,7 @@ was 1.000 on the first runs of zzf to zzy but zzq, 0.982):
     heldout-zzk  51/56 (0.911)       23/24 (0.958)
     heldout-zzl  53/56 (0.946)       23/24 (0.958)
     heldout-zzm  51/56 (0.911)       24/24 (1.000)
-    heldout-zzn  50/56 (0.893)       22/24 (0.917)
+    heldout-zzn  51/56 (0.911)       22/24 (0.917)
     heldout-zzo  54/56 (0.964)       24/24 (1.000)
     heldout-zzp  51/56 (0.911)       22/24 (0.917)
     heldout-zzq  55/56 (0.982)       24/24 (1.000)
@@ -145,7 +145,7 @@ THRESHOLDS = {
     "heldout-u.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-v.jsonl": (0.94, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-w.jsonl": (0.87, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-x.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
+    "heldout-x.jsonl": (0.89, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-y.jsonl": (0.83, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-z.jsonl": (0.96, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-za.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
@@ -166,7 +166,7 @@ THRESHOLDS = {
     "heldout-zp.jsonl": (0.92, 0.83, MIN_GOLD_CITED_RATE),
     "heldout-zq.jsonl": (0.87, 0.79, MIN_GOLD_CITED_RATE),
     "heldout-zr.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
-    "heldout-zs.jsonl": (0.82, 0.75, MIN_GOLD_CITED_RATE),
+    "heldout-zs.jsonl": (0.83, 0.75, MIN_GOLD_CITED_RATE),
     "heldout-zt.jsonl": (0.91, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zu.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zv.jsonl": (0.96, 0.95, MIN_GOLD_CITED_RATE),
@@ -187,7 +187,7 @@ THRESHOLDS = {
     "heldout-zzk.jsonl": (0.87, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zzl.jsonl": (0.91, 0.91, MIN_GOLD_CITED_RATE),
     "heldout-zzm.jsonl": (0.87, 0.95, MIN_GOLD_CITED_RATE),
-    "heldout-zzn.jsonl": (0.85, 0.87, MIN_GOLD_CITED_RATE),
+    "heldout-zzn.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-zzo.jsonl": (0.92, 0.95, MIN_GOLD_CITED_RATE),
     "heldout-zzp.jsonl": (0.87, 0.87, MIN_GOLD_CITED_RATE),
     "heldout-zzq.jsonl": (0.94, 0.95, MIN_GOLD_CITED_RATE),
