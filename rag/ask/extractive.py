@@ -187,11 +187,11 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if (terms.kind in ("count", "when", "why") or lx.asks_place(terms)) and \
             lexical_coverage(lx.without_focus(terms), ctx.own_stems, idf, names=False) < \
             (MIN_REASON_COVERAGE if terms.kind == "why" else MIN_FIGURE_COVERAGE):
-        what = {"count": "figure", "when": "date", "why": "reason"}.get(terms.kind, "place")
+        what = _WHAT_IS_ASKED.get(terms.kind, "place")
         return f"its {what} is said of something else"   # "which cities will MPP expand to": a city said of else
     if (terms.kind in ("when", "why") or lx.asks_place(terms)) and not lx.supports_numbers(
             [n for n in terms.numbers if not lx.is_year(n)], _event_text(s, ctx, ranked, index)):
-        what = {"when": "date", "why": "reason"}.get(terms.kind, "place")
+        what = _WHAT_IS_ASKED.get(terms.kind, "place")
         return f"its {what} is of another figure"    # "when did Mexico agree to take back 30,000 a month": the
         # sentence before it, "During that policy, which ended in May, Mexico took back migrants ..."
     # a place must be said in the deed's own sentence ("From there, they can't use the app ... south of Mexico
@@ -199,7 +199,7 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     if terms.event and (terms.kind in ("when", "why", "where") or lx.asks_place(terms)) and \
             not _tells_event(terms.event, s.text if terms.kind not in ("when", "why") else
                              _event_text(s, ctx, ranked, index)):
-        what = {"when": "date", "why": "reason"}.get(terms.kind, "place")
+        what = _WHAT_IS_ASKED.get(terms.kind, "place")
         return f"its {what} is of another event"    # "where did the men originally cross into the U.S.": "handed
         # over ... on the Stanton Street Bridge"
     if terms.main and lexical_coverage(replace(terms, content=terms.main), ctx.own_stems, idf, names=False) < \
@@ -241,8 +241,11 @@ def rejection(terms: lx.QuestionTerms, s: Sentence, ranked: list[Sentence], inde
     return None
 
 
+# what a "how many / when / why" question asks for (a place, for "where" and "which city")
+_WHAT_IS_ASKED = {"count": "figure", "when": "date", "why": "reason"}
 # deeds a report tells in other words: migrants "handed over" to Mexican officials were returned; officials who
-# "went" to Mexico, or whom the president "sent" there, travelled there
+# "went" to Mexico, or whom the president "sent" there, travelled there. Only for this check: as synonym groups
+# they would also widen coverage ("were any of the 20 men returned ... granted asylum?" got answered)
 _SAME_DEEDS = {"return": frozenset({"handover"}), "travel": frozenset({"send", "go"})}
 
 

@@ -795,9 +795,12 @@ def is_place(run: list[str]) -> bool:
             or fold(run[-1]) in ("city", "county") or normalise_aliases(folded) == "us")
 
 
+_PLACE_STEMS = frozenset(stem(p) for p in PLACE_NAMES if " " not in p)
+
+
 def names_place(name_stem: str) -> bool:
     """Is a question's name stem a place or its people ("venezuelan" for Venezuela)?"""
-    return is_place([name_stem]) or any(stems_match(name_stem, stem(p)) for p in PLACE_NAMES if " " not in p)
+    return is_place([name_stem]) or covered(name_stem, _PLACE_STEMS)
 
 
 _AGENT = re.compile(r"\b(?:did|has|have|does|do|will|would)\s+(?:the\s+)?([a-z]+)\s+(?:itself\s+|alone\s+)?[a-z]+|"
@@ -1096,7 +1099,7 @@ def learn_corpus(texts: Iterable[str]) -> None:
                 spelled.setdefault(nickname, acronym.lower())
     _LEARNED.acronyms = spelled
     _LEARNED.vocabulary = frozenset(seen)
-    _LEARNED.verbs = frozenset(stem(_IRREGULAR.get(w, w)) for w in seen
+    _LEARNED.verbs = frozenset(stem(w) for w in seen
                                if w in _IRREGULAR or (len(w) > 5 and w.endswith(("ed", "ing"))))
     _LEARNED.places = _places_mentioned(seen)
     _LEARNED.pattern = (re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(spelled, key=len, reverse=True))
@@ -1796,7 +1799,7 @@ def question_terms(question: str) -> QuestionTerms:
                          figures=asks_figures(q, kind), placed=frozenset(_places_in(q)), contents_of=contents_asked(q),
                          dated=dated_subject(q), event=asked_event(q), quoted=quoted_words(q),
                          clock=bool(_ASKS_CLOCK.search(fold(q))),
-                         yes_no=bool(_YES_NO.match(fold(q)) or _YES_NO.match(_FRAMING.sub(" ", q).strip())),
+                         yes_no=yes_no_claim(q) is not None,
                          origin=bool(_ASKS_ORIGIN.search(fold(q))),
                          part=part_of_country(q), located=located_thing(q),
                          this_year=bool(re.search(r"\bthis year\b|\byear to date\b", fold(q))),
@@ -1837,12 +1840,16 @@ _EVENT_QUESTION = re.compile(r"^\W*(?:[^:?]{1,60}:\s+)?(?:when|where|why|how com
                              r"(?:n['’]?t)?\s+(.+)$",
                              re.IGNORECASE)
 _DO_AUX = frozenset("did do does will would can could should ca wo".split())
-_SINGULAR_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ist|ure|age)$")
-_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ist|ure|age|ers|ors|ees|ants|ents|ics)$")
-_NP_OPENERS = frozenset("the a an its their his her this that these those some any all each every no our my your "
-                        "to of in on at for from with by into over under about between among across through near "
-                        "after before during since toward towards against without within along beyond inside outside "
-                        "around via onto upon".split())
+_SINGULAR_NOUNS = "tion|sion|ment|ness|ity|ance|ence|ship|ism|ist|ure|age"
+_SINGULAR_NOUN_ENDING = re.compile(rf"(?:{_SINGULAR_NOUNS})$")
+_NOUN_ENDING = re.compile(rf"(?:{_SINGULAR_NOUNS}|ers|ors|ees|ants|ents|ics)$")
+_DETERMINERS = frozenset("the a an its their his her this that these those some any all each every no our my "
+                         "your".split())
+_PREPOSITIONS = frozenset("to of in on at for from with by into over under about between among across through near "
+                          "after before during since toward towards against without within along beyond inside "
+                          "outside around via onto upon".split())
+_NP_OPENERS = _DETERMINERS | _PREPOSITIONS
+_TIME_ADVERBS = frozenset("later earlier now today yesterday tomorrow again soon ago already still yet".split())
 _VERB_STOPWORDS = frozenset("say says said get gets got make makes made have has had do does did go goes went be been "
                             "being become became".split())
 # verbs whose event is the one they govern: "think Mexico has become willing", "supposed to *continue*"
@@ -1883,7 +1890,7 @@ def asked_event(question: str) -> AskedEvent | None:
     prev, base, i, infinitive, in_phrase = "", aux in _DO_AUX, 0, False, False
     while i < len(ws):
         w = ws[i]
-        if w in _NP_OPENERS and w not in _DETERMINERS:
+        if w in _PREPOSITIONS:
             in_phrase = True    # "the court hearings *for MPP asylum seekers*": nouns until a verb
         if i and (w in _CLAUSE_OPENERS or w in _SAYING_VERBS):
             return None     # "where was AMLO *when* he talked": another clause's verb; "why do officials *think*"
@@ -1945,9 +1952,6 @@ def asked_event(question: str) -> AskedEvent | None:
     return None
 
 
-_DETERMINERS = frozenset("the a an its their his her this that these those some any all each every no our my "
-                         "your".split())
-_TIME_ADVERBS = frozenset("later earlier now today yesterday tomorrow again soon ago already still yet".split())
 def _known_verb(word: str) -> bool:
     """Do the articles use ``word`` as a verb (an "-ed" or "-ing" form of it), or is it an irregular one?"""
     st = stem(word)
@@ -1966,7 +1970,7 @@ def _object_of(rest: list[str]) -> tuple[str, ...]:
         if w in ("what", "which", "who", "when", "where", "why", "how", "and", "or") or w in _CLAUSE_OPENERS or \
                 w in _TIME_ADVERBS:
             break
-        if w in _NP_OPENERS and w not in _DETERMINERS:
+        if w in _PREPOSITIONS:
             if not (w == "of" and phrase and phrase[-1] in _PARTITIVES):
                 break       # "their court hearings *in* ...", "travel *to* Mexico": no object, or its end
             phrase.pop()        # "round of": the talks are the object
@@ -1978,7 +1982,8 @@ def _object_of(rest: list[str]) -> tuple[str, ...]:
 
 
 def _event_stem(word: str) -> str:
-    st = stem(_IRREGULAR.get(word, word))
+    """A question word's stem as ``content_stems`` gives it: irregular pasts as their present, one per synonym group."""
+    st = stem(word)
     return _SYNONYM.get(st, st)
 
 
