@@ -1,6 +1,7 @@
 """`newsrag eval`: run a question set through the chat's Answerer and write results.json (+ report, comparison).
 
     newsrag eval --questions eval/questions/seed.jsonl --out results.json --report report/ [--compare old.json]
+    newsrag eval --corpus eval/corpora/reuters-500 --questions eval/questions/reuters/rt-dev-a.jsonl --out r.json
     newsrag eval --multihop-corpus corpus.json --multihop-queries MultiHopRAG.json [--limit 200] --out mh.json
 
 The LLM backend comes from settings as everywhere else (NEWSRAG_LLM__PROVIDER=extractive|local|ollama|openai).
@@ -27,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: <index_dir>/eval/<questions name>-<UTC time>.json)")
     parser.add_argument("--report", metavar="DIR", help="write a Markdown report with PNG plots into DIR")
     parser.add_argument("--compare", metavar="OLD.json", help="compare with an earlier results.json, question by question")
+    parser.add_argument("--corpus", metavar="PATH", nargs="+", help="evaluate against this collection (files or "
+                        "folders) in an index of its own, ingested first when needed (unchanged files cost nothing); "
+                        "the index goes to <index_dir>-eval/<name>-<hash> unless --corpus-index is given")
+    parser.add_argument("--corpus-index", metavar="DIR", help="where the --corpus index lives")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     mh = parser.add_argument_group("MultiHop-RAG benchmark (Tang and Yang 2024)")
@@ -70,6 +75,20 @@ def _multihop_settings(settings: Settings, index_dir: Path) -> Settings:
     return s
 
 
+def corpus_settings(settings: Settings, corpus: list[str], index_dir: str | None = None) -> Settings:
+    """Settings for a collection of its own: a separate index named after the corpus paths (resolved)."""
+    import hashlib
+
+    paths = [Path(p).resolve() for p in corpus]
+    digest = hashlib.sha256("\0".join(map(str, paths)).encode()).hexdigest()[:10]
+    name = (paths[0].stem if len(paths) == 1 else "corpus") + "-" + digest
+    s = settings.model_copy(deep=True)
+    s.paths.index_dir = Path(index_dir) if index_dir else settings.paths.index_dir.with_name(
+        settings.paths.index_dir.name + "-eval") / name
+    s.paths.feedback_file = s.paths.index_dir / "feedback.jsonl"
+    return s
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return _run(args, settings)
@@ -91,6 +110,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.limit is not None and args.limit < 1:
         return _err("--limit must be a positive number")
     old_doc = runner.load_document(args.compare) if args.compare else None   # fail before a long run
+
+    if args.corpus and multihop:
+        return _err("give either --corpus or the --multihop-* files, not both")
+    if args.corpus:
+        missing = [p for p in args.corpus if not Path(p).exists()]
+        if missing:
+            return _err(f"--corpus path not found: {', '.join(missing)}")
+        settings = corpus_settings(settings, args.corpus, args.corpus_index)
+        from rag.ingest.pipeline import ingest
+
+        print(f"Collection {', '.join(args.corpus)} -> index {settings.paths.index_dir}", file=sys.stderr)
+        report = ingest([Path(p) for p in args.corpus], settings, progress=not args.no_progress)
+        print(report.summary() if hasattr(report, "summary") else str(report), file=sys.stderr)
 
     questions_file: Path
     if multihop:

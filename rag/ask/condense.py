@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.ask import lexical as lx
+from rag.ask import text as tx
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|also|so|then|or|what about|how about|what of|same for|and what|and how|and who|and when|"
@@ -32,13 +32,13 @@ def needs_rewrite(question: str, history: Sequence[dict] | None) -> bool:
         return False
     if _FOLLOW_UP_START.match(question):
         return True
-    raw = lx.words(question)
-    toks = [lx.fold(w) for w in raw]
+    raw = tx.words(question)
+    toks = [tx.fold(w) for w in raw]
     if len(toks) <= 3:
         return True
     # a pronoun stands for something said before unless the question names its own subject first
     # ("How many troops did Mexico deploy to its border?" is self-contained)
-    first_name = next((i for i, w in enumerate(raw) if i > 0 and w[:1].isupper() and lx.fold(w) not in _PRONOUNS),
+    first_name = next((i for i, w in enumerate(raw) if i > 0 and w[:1].isupper() and tx.fold(w) not in _PRONOUNS),
                       len(raw))
     for i, t in enumerate(toks):
         if t in _PRONOUNS and (i < first_name or t in _STRONG):
@@ -54,16 +54,16 @@ def heuristic_condense(question: str, history: Sequence[dict] | None) -> str:
     last = prev[-1]
     q = _FOLLOW_UP_START.sub("", question).strip(" ,") or question
     q = q[0].upper() + q[1:] if q else q
-    own = set(lx.content_stems(lx.normalise_aliases(q)))
-    own_names = lx.names("X " + q)
-    prev_names = lx.names("X " + last)
+    own = set(tx.content_stems(q))
+    own_names = {tx.stem(n) for n in tx.names("X " + q)}
+    prev_names = {tx.stem(n) for n in tx.names("X " + last)}
     extra = []
-    for w in lx.words(last):
-        f = lx.fold(w)
-        if f in lx.STOPWORDS or f in lx.QUESTION_WORDS or len(f) < 3:
+    for w in tx.words(last):
+        f = tx.fold(w)
+        if f in tx.STOPWORDS or len(f) < 3:
             continue
-        s = lx.stem(f)
-        if lx.covered(s, own) or any(lx.stems_match(s, e) for e in (lx.stem(lx.fold(x)) for x in extra)):
+        s = tx.stem(f)
+        if s in own or any(s == tx.stem(x) for x in extra):
             continue
         if s in prev_names and own_names:
             continue   # the follow-up names its own subject ("... the U.S."): drop the old one

@@ -1,20 +1,20 @@
-"""Sentence-level evidence: the sentences of the retrieved passages, with exact article offsets,
-ranked by a mix of dense similarity (the Retriever's own embedder) and IDF-weighted lexical
-overlap with the question; and the numbered sources the prompt shows.
+"""Evidence: the sentences of the retrieved passages, with exact article offsets, ranked by meaning (the
+retriever's own embedder) and by IDF-weighted word overlap with the question; and the numbered sources
+(a sentence with its neighbours, under the article's headline and date) that a reader sees.
 """
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
-from rag.ask import lexical as lx
+from rag.ask import text as tx
 from rag.types import Article, Chunk, Scored
+
+W_DENSE = 0.55            # weight of meaning against word overlap in a sentence's score
+RANK_PENALTY = 0.004      # per rank of the passage a sentence came from
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Sentence:
 
 @dataclass
 class Source:
-    """One numbered source of the prompt: a few consecutive sentences of one article."""
+    """One numbered source: a few consecutive sentences of one article."""
 
     number: int
     chunk: Chunk
@@ -51,17 +51,23 @@ class Source:
     def text(self) -> str:
         return " ".join(s.text for s in self.sentences)
 
+    @property
+    def lead(self) -> Sentence:
+        """The sentence the source was chosen for (the best of its window)."""
+        return max(self.sentences, key=lambda s: s.score)
+
 
 class SentenceIndex:
     """Sentences of articles (split once per article) and their embeddings (computed once per text)."""
 
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray] | None, article_of: Callable[[str], Article | None]):
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray] | None,
+                 article_of: Callable[[str], Article | None]):
         self._embed = embed
         self._article_of = article_of
-        self._sentences: dict[str, list[tuple[int, lx.Span]]] = {}
+        self._sentences: dict[str, list[tuple[int, tx.Span]]] = {}
         self._vectors: dict[str, np.ndarray] = {}
 
-    def article_sentences(self, doc_id: str, fallback: Chunk | None = None) -> list[tuple[int, lx.Span]]:
+    def article_sentences(self, doc_id: str, fallback: Chunk | None = None) -> list[tuple[int, tx.Span]]:
         if doc_id not in self._sentences:
             article = self._article_of(doc_id)
             if article is not None:
@@ -70,18 +76,17 @@ class SentenceIndex:
                 text, offset = fallback.text, fallback.start
             else:
                 return []
-            out: list[tuple[int, lx.Span]] = []
+            out: list[tuple[int, tx.Span]] = []
             para = 0
             last_end = None
-            for span in lx.split_sentences(text):
+            for span in tx.split_sentences(text):
                 if last_end is not None and "\n" in text[last_end:span.start]:
                     para += 1
-                out.append((para, lx.Span(span.start + offset, span.end + offset, span.text)))
+                out.append((para, tx.Span(span.start + offset, span.end + offset, span.text)))
                 last_end = span.end
-            if article is not None:
-                self._sentences[doc_id] = out
-            else:
+            if article is None:
                 return out
+            self._sentences[doc_id] = out
         return self._sentences[doc_id]
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray | None:
@@ -108,233 +113,77 @@ def candidate_sentences(retrieved: Sequence[Scored], index: SentenceIndex) -> li
                 continue
             seen[key] = Sentence(doc_id=chunk.doc_id, chunk=chunk, start=span.start, end=span.end, text=span.text,
                                  para=para, index=i, chunk_rank=rank, chunk_score=float(scored.score),
-                                 stems=lx.evidence_stems(span.text))
+                                 stems=frozenset(tx.content_stems(span.text)))
     return list(seen.values())
 
 
-def lexical_coverage(terms: lx.QuestionTerms, stems: frozenset[str] | set[str], idf: lx.Idf,
-                     names: bool = True) -> float:
-    """IDF-weighted share of the question's content stems found (stem/prefix match) among ``stems``
-    (``names=False``: only the words that are not names, i.e. what the question asks about them)."""
-    content = terms.content if names else tuple(t for t in terms.content if t not in terms.names)
-    if not content:
-        return 1.0 if not names else 0.0
-    total = covered = 0.0
-    for t in content:
-        w = max(idf(t), 0.1) * lx.term_weight(t)
-        total += w
-        if lx.term_covered(t, stems) and (terms.kind == "when" or lx.ANSWER_KIND_WORDS.get(t) != "#date"
-                                          or lx.covered(t, stems)):
-            covered += w            # "each *month*" is no date asked: any date does not cover it
-    return covered / total if total else 0.0
+def rank_sentences(question: str, sentences: list[Sentence], index: SentenceIndex, idf: tx.Idf) -> list[Sentence]:
+    """Score every candidate sentence and return them best first.
 
-
-def kind_fit(kind: str, text: str, terms: lx.QuestionTerms | None = None) -> bool:
-    """Does a sentence hold the kind of thing the question asks for, beyond what the question itself says?
-    count: a quantity (not a bare year); when: a date expression; who: a name the question does not name."""
-    if terms is not None and terms.unit and terms.unit not in lx.answer_kinds(text):
-        return False                # "how old" wants an age, "how much money" an amount, "what countries" nationalities
-    if kind == "count":
-        # "how many asylum seekers": "more than two years ago" counts time, not them
-        counts_time = terms is not None and terms.counted in lx.TIME_STEMS
-        found = lx.quantity_numbers(text, durations=terms is None or terms.counted is None or counts_time,
-                                    ratios=terms is None or terms.compares)
-        return bool(found - set(terms.numbers)) if terms is not None else bool(found)
-    if kind == "when":
-        return lx.has_date_expression(text)
-    asked = (terms.names | set(terms.content)) if terms is not None else set()     # what the question says itself
-    if kind == "why":
-        if terms is not None and terms.presence:
-            return lx.gives_purpose_of_visit(text)  # "why was he in Chihuahua City": not what he said there
-        return lx.gives_reason(text, asked) and not lx.restates_as_reason(text, asked)
-    if kind == "where":     # "where did he hold the press conference": a place the question does not name
-        return terms is None or lx.gives_place(text, asked, terms.origin)
-    if kind == "who":
-        def unasked(name: str) -> bool:     # "President Joe Biden" is no answer when it asks about Biden
-            return not lx.covered(lx.stem(lx.fold(name.split()[-1])), asked)
-        if any(unasked(name) and not lx.only_place(name) for name in lx.person_like_names(text)):
-            return True
-        # "who said ...": the speaker as the article gives them ("..., Fischer said", "a senior official told")
-        return terms is not None and terms.asks_speaker and any(unasked(who) for who in lx.quoted_speakers(text))
-    return True
-
-
-def rank_sentences(question: str, terms: lx.QuestionTerms, sentences: list[Sentence], index: SentenceIndex,
-                   idf: lx.Idf) -> list[Sentence]:
-    """Score every candidate sentence and return them best first."""
+    A sentence's words are counted with its article's headline and the sentence before it, which often name
+    what the sentence speaks of ("It said the sale ..."); its meaning is its own.
+    """
     if not sentences:
         return []
+    q_stems = tx.content_stems(question)
     vecs = index.vectors([question] + [s.text for s in sentences])
-    # "what did Amy Fischer say ...": her name picks the sentences (quoted ones first); what she said is the rest
-    said = terms.said()
-    own = {id(s) for s in sentences if terms.speaker and lx.attributed_to(terms.speaker, s.text, s.text)}
     for i, s in enumerate(sentences):
         s.dense = float(vecs[0] @ vecs[i + 1]) if vecs is not None else 0.0
-        # names pick the article; the other words (what is asked about them) pick the sentence
-        s.lexical = 0.5 * lexical_coverage(said, s.stems, idf) + 0.5 * lexical_coverage(said, s.stems, idf, names=False)
-        bonus = 0.0
-        if terms.kind != "other":
-            bonus = 0.08 if kind_fit(terms.kind, s.text, terms) else -0.12
-        if terms.numbers and lx.hard_numbers(s.text) & set(terms.numbers):
-            bonus += 0.05
-        if terms.months and lx.months(s.text) & set(terms.months):
-            bonus += 0.05
-        bonus += _evidence_bonus(terms, s, id(s) in own)
-        if len(lx.words(s.text)) < 6:
-            bonus -= 0.15           # fragments ("Lopez Obrador said.") are poor evidence
-        # a quote answers "what did X say" in words of its own: meaning counts for more than shared words
-        w_dense = 0.7 if terms.speaker else 0.45
-        s.score = w_dense * s.dense + (1 - w_dense) * s.lexical + bonus - 0.004 * s.chunk_rank
-    return sorted(sentences, key=lambda s: (id(s) in own, s.score), reverse=True)
+        around = set(s.stems) | _title_stems(s.chunk) | set(tx.content_stems(previous_text(s, index)))
+        s.lexical = 0.7 * tx.coverage(q_stems, s.stems, idf) + 0.3 * tx.coverage(q_stems, around, idf)
+        s.score = W_DENSE * s.dense + (1 - W_DENSE) * s.lexical - RANK_PENALTY * s.chunk_rank
+    return sorted(sentences, key=lambda s: s.score, reverse=True)
 
 
-def _evidence_bonus(terms: lx.QuestionTerms, s: Sentence, speaker_quoted: bool) -> float:
-    """Small rewards for holding what the question singles out: the weekday it names ("on Friday"), the
-    noun it asks about ("which *bridge*"), a reason for a "why" question, a name for "what is it called"."""
-    bonus = 0.0
-    if terms.weekdays:
-        days = lx.weekdays_in(s.text)
-        if terms.weekdays & days:
-            bonus += 0.06
-        elif days:
-            bonus -= 0.06           # "on Friday": a sentence about Wednesday and Thursday answers another question
-    if terms.speaker:
-        if any(q in s.text for q in "“”\""):
-            bonus += 0.06           # "what did X say": X's own words
-        if speaker_quoted:
-            bonus += 0.1
-    if terms.focus and terms.focus not in lx.LIGHT_WORDS and lx.term_covered(terms.focus, s.stems):
-        bonus += 0.04
-    if terms.kind == "why" and (lx.states_cause(s.text) or lx.refers_to_previous_cause(s.text)):
-        bonus += 0.06
-    if terms.naming and lx.names_something(s.text):
-        bonus += 0.08
-    return bonus
-
-
-def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> list[Sentence]:
-    """The sentence with its paragraph neighbours (previous first), up to ``max_chars``."""
-    all_sents = index.article_sentences(best.doc_id, best.chunk)
-    by_index = {s.index: s for s in pool if s.doc_id == best.doc_id}
-    out = [best]
-    length = len(best.text)
-    for step in (-1, 1):
-        j = best.index + step
-        if 0 <= j < len(all_sents):
-            para, span = all_sents[j]
-            if para != best.para or length + len(span.text) > max_chars:
-                continue
-            s = by_index.get(j) or _sentence_at(best, j, para, span)
-            length += len(span.text)
-            out.append(s)
-    return sorted(out, key=lambda s: s.index)
-
-
-# a second reference by surname, as news style has it: "..., Fischer said." / "said Fischer."
-_SURNAME_SAID = re.compile(r"(?:^|[,.;:!?\u201d\"\u2019']\s*)([A-Z][a-z'\u2019-]{2,}) (?:said|says|told|added|wrote|noted|"
-                           r"explained|argued|warned)\b|\b(?:said|says|added) ([A-Z][a-z'\u2019-]{2,})\s*[.,;]")
-INTRODUCTION_PARAGRAPHS = 3
-
-
-def introduction(s: Sentence, index: SentenceIndex) -> Sentence | None:
-    """The earlier sentence that introduces the speaker ``s`` names by surname alone ("Fischer said." ->
-    "..., said Amy Fischer, director of refugee and migrant rights at Amnesty International USA."): who the
-    speaker is belongs to the quote. None when ``s`` names no one that way or the article never introduces them."""
-    m = _SURNAME_SAID.search(s.text)
-    if not m:
-        return None
-    surname = m.group(1) or m.group(2)
-    full = re.compile(rf"\b[A-Z][a-z'\u2019.-]+ {re.escape(surname)}\b")
-    sents = index.article_sentences(s.doc_id, s.chunk)
-    for j in range(min(s.index, len(sents)) - 1, -1, -1):
-        para, span = sents[j]
-        if s.para - para > INTRODUCTION_PARAGRAPHS:
-            break
-        if full.search(span.text) and not full.search(s.text):
-            return _sentence_at(s, j, para, span)
-    return None
-
-
-def antecedent(s: Sentence, index: SentenceIndex) -> Sentence | None:
-    """The sentence before ``s`` in its article, when ``s`` opens by leaning on it ("Since then, ...", "This
-    practice, ...", "As a result of these, ..."), even across a paragraph break; None otherwise."""
-    if s.index == 0 or not (lx.opens_with_time_reference(s.text) or lx.opens_with_reference(s.text)
-                            or lx.refers_to_previous_cause(s.text)):
-        return None
-    sents = index.article_sentences(s.doc_id, s.chunk)
-    if s.index > len(sents):
-        return None
-    para, span = sents[s.index - 1]
-    return _sentence_at(s, s.index - 1, para, span)
+def _title_stems(chunk: Chunk) -> set[str]:
+    return set(tx.content_stems(chunk.title or ""))
 
 
 def previous_text(s: Sentence, index: SentenceIndex) -> str:
-    """The text of the sentence before ``s`` in its paragraph ("" at a paragraph's start)."""
     sents = index.article_sentences(s.doc_id, s.chunk)
-    if s.index == 0 or s.index > len(sents) or sents[s.index - 1][0] != s.para:
+    if s.index == 0 or s.index > len(sents):
         return ""
     return sents[s.index - 1][1].text
 
 
-def _sentence_at(s: Sentence, j: int, para: int, span: lx.Span) -> Sentence:
-    """Sentence ``j`` (at ``span``, in paragraph ``para``) of the article ``s`` belongs to."""
+def window(best: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> list[Sentence]:
+    """The sentence with its neighbours (previous first, then next; the previous one across a paragraph break
+    too, since news paragraphs are often one sentence), up to ``max_chars``."""
+    all_sents = index.article_sentences(best.doc_id, best.chunk)
+    by_index = {s.index: s for s in pool if s.doc_id == best.doc_id}
+    out = [best]
+    length = len(best.text)
+    for j in (best.index - 1, best.index + 1):
+        if 0 <= j < len(all_sents):
+            para, span = all_sents[j]
+            if length + len(span.text) + 1 > max_chars:
+                continue
+            s = by_index.get(j) or _sentence_at(best, j, para, span)
+            length += len(span.text) + 1
+            out.append(s)
+    return sorted(out, key=lambda s: s.index)
+
+
+def _sentence_at(s: Sentence, j: int, para: int, span: tx.Span) -> Sentence:
     return Sentence(doc_id=s.doc_id, chunk=s.chunk, start=span.start, end=span.end, text=span.text, para=para,
-                    index=j, stems=lx.evidence_stems(span.text))
-
-
-@dataclass(frozen=True)
-class Context:
-    """A sentence with what it takes to read it: its paragraph ``window``, the sentence it leans on (``before``:
-    "Since then, ...") and the one that introduces its speaker (``intro``: "Fischer said.")."""
-    sentence: Sentence
-    window: list[Sentence]
-    before: Sentence | None
-    intro: Sentence | None
-
-    @cached_property
-    def text(self) -> str:
-        """The window's text, led by the sentence it leans on when that is outside it."""
-        lead = self.before is not None and all(w.index != self.before.index for w in self.window)
-        return (self.before.text + " " if lead else "") + " ".join(w.text for w in self.window)
-
-    @cached_property
-    def stems(self) -> frozenset[str]:
-        extra = [x.stems for x in (self.before, self.intro) if x is not None]
-        return frozenset().union(*(w.stems for w in self.window), *extra)
-
-    @cached_property
-    def own_stems(self) -> frozenset[str]:
-        """Stems of the sentence and of the one it leans on, without the rest of its paragraph."""
-        return (self.sentence.stems | self.before.stems) if self.before is not None else self.sentence.stems
-
-
-def context(s: Sentence, pool: Sequence[Sentence], index: SentenceIndex, max_chars: int = 420) -> Context:
-    return Context(s, window(s, pool, index, max_chars), antecedent(s, index), introduction(s, index))
-
-
-def nearby_text(s: Sentence, index: SentenceIndex) -> str:
-    """The paragraphs around ``s`` (its own, the one before and the one after)."""
-    return " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk) if abs(para - s.para) <= 1)
-
-
-def earlier_text(s: Sentence, index: SentenceIndex, paragraphs: int = 3) -> str:
-    """The article's text before ``s``, from up to ``paragraphs`` paragraphs back (who "He added" is)."""
-    return " ".join(span.text for para, span in index.article_sentences(s.doc_id, s.chunk)
-                    if s.para - paragraphs <= para <= s.para and span.start < s.start)
+                    index=j, stems=frozenset(tx.content_stems(span.text)))
 
 
 def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int = 4,
                   max_chars: int = 420) -> list[Source]:
-    """Number the best sentences (with their paragraph neighbours) as sources 1..n, best first, no overlaps."""
+    """Number the best sentences (with their neighbours) as sources 1..n, best first, no overlaps; at most two
+    sources from one article, so a second article can be read when a question needs two."""
     sources: list[Source] = []
     used: set[tuple[str, int]] = set()
+    per_doc: dict[str, int] = {}
     for s in ranked:
         if len(sources) >= max_sources:
             break
-        if (s.doc_id, s.index) in used:
+        if (s.doc_id, s.index) in used or per_doc.get(s.doc_id, 0) >= 2:
             continue
         win = [w for w in window(s, ranked, index, max_chars) if (w.doc_id, w.index) not in used]
         for w in win:
             used.add((w.doc_id, w.index))
+        per_doc[s.doc_id] = per_doc.get(s.doc_id, 0) + 1
         sources.append(Source(number=len(sources) + 1, chunk=s.chunk, sentences=win, score=s.score))
     return sources

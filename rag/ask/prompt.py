@@ -102,15 +102,20 @@ def fence(text: str) -> str:
 def format_sources(sources: Sequence[Source]) -> str:
     lines = []
     for src in sources:
-        meta = ", ".join(x for x in (src.chunk.outlet, src.chunk.published) if x)
+        meta = ", ".join(x for x in (src.chunk.outlet, (src.chunk.published or "")[:10]) if x)
         head = f"[{src.number}]" + (f" ({fence(meta)})" if meta else "")
-        lines.append(f"{head} {fence(src.text)}")
+        title = f" {fence(src.chunk.title)}:" if src.chunk.title and not src.chunk.title_derived else ""
+        lines.append(f"{head}{title} {fence(src.text)}")
     return "\n".join(lines)
 
 
 def answer_messages(question: str, sources: Sequence[Source], prompts_dir: Path) -> list[BaseMessage]:
     return load_template("answer", prompts_dir).render(sources=format_sources(sources), question=fence(question),
                                                        no_answer=NO_ANSWER)
+
+
+def judge_messages(question: str, sources: Sequence[Source], prompts_dir: Path) -> list[BaseMessage]:
+    return load_template("judge", prompts_dir).render(sources=format_sources(sources), question=fence(question))
 
 
 def condense_messages(question: str, history: Sequence[dict], prompts_dir: Path, max_turns: int = 4) -> list[BaseMessage]:

@@ -62,28 +62,3 @@ def test_usable_rewrite():
         "How many migrants did the U.S. stop in March?"
     assert usable_rewrite("", "q?") is None
     assert usable_rewrite("NO_ANSWER", "q?") is None
-
-
-@pytest.mark.parametrize("question, kind, focus, days", [
-    ("On which bridge were the asylum seekers handed over?", "other", "bridge", set()),
-    ("Which big-city mayor warned about capacity?", "who", "mayor", set()),
-    ("What agreement came out of the talks?", "other", "agreement", set()),
-    ("what's the name of the denver mayor?", "who", "mayor", set()),      # "what's" read as "what is"
-    ("What was the name of the practice in which groups pre-screened asylum seekers?", "other", "practice", set()),
-    ("why did the Biden administration restart Remain in Mexico?", "why", None, set()),
-    ("How many men did CBP hand over on Friday?", "count", None, {"friday"}),
-])
-def test_question_kind_focus_and_weekdays(question, kind, focus, days):
-    from rag.ask import lexical as lx
-
-    terms = lx.question_terms(question)
-    assert (terms.kind, terms.focus, set(terms.weekdays)) == (kind, focus, days)
-
-
-def test_reasons_are_recognised():
-    from rag.ask import lexical as lx
-
-    assert lx.states_cause("Mexico's willingness is in large part due to increased dialogue.")
-    assert lx.states_cause("They say they are fleeing drug violence.")
-    assert not lx.states_cause("Mexico deployed 6,000 troops to its border with Guatemala.")
-    assert lx.refers_to_previous_cause("As a result of these, several families crossed illegally.")
