@@ -62,7 +62,7 @@ def evaluate_one(answerer: Any, q: Question) -> dict[str, Any]:
         "citations": data.get("citations") or [],
         "unsupported_sentences": data.get("unsupported_sentences") or [],
         "mode": data.get("mode", ""),
-        "p_yes": data.get("p_yes"),
+        "confidence": data.get("confidence"),
     })
     rec["correct"] = grade(answerable=q.answerable, abstained=rec["abstained"], answer=rec["answer"],
                            answers=q.answers, answers_all=q.answers_all, rule=q.match)

@@ -103,7 +103,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: list[Scored] = field(default_factory=list)   # not part of the JSON contract; for eval and debugging
     mode: str = ""                   # which backend produced the text: local, extractive, fallback-extractive, ...
-    p_yes: float | None = None       # the model's answerability judgement (None without a model)
+    confidence: float | None = None  # what the answer-or-refuse decision compared with its threshold:
+                                     # the model's p(yes), or without a model the best sentence's score
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `newsrag ask --json` and the web API."""
@@ -117,7 +118,7 @@ class Answer:
             "references": {k: list(v) for k, v in self.references.items()},
             "timings_ms": dict(self.timings_ms),
             "mode": self.mode,
-            "p_yes": self.p_yes,
+            "confidence": self.confidence,
         }
 
 

@@ -83,7 +83,7 @@ class _Run:
     retrieved: list[Scored] = field(default_factory=list)
     ranked: list[Sentence] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
-    p_yes: float | None = None
+    confidence: float | None = None       # p(yes) of the judgement, or the best sentence's score
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -185,11 +185,11 @@ class Answerer:
                 yield StreamEvent("status", "Loading the language model (first question only)…")
                 self.warmup()
             yield StreamEvent("status", "Reading the passages…")
-            run.p_yes = judge(self.llm, judge_messages(standalone, run.sources, self.settings.paths.prompts_dir),
-                              self.settings).p_yes
+            run.confidence = judge(self.llm, judge_messages(standalone, run.sources,
+                                                            self.settings.paths.prompts_dir), self.settings).p_yes
             run.timings["judge"] = _ms(t)
-            if run.p_yes < self.settings.answer.judge_threshold:
-                yield self._final(run, t0, self._refusal(run, f"judge: p(yes)={run.p_yes:.2f}"))
+            if run.confidence < self.settings.answer.judge_threshold:
+                yield self._final(run, t0, self._refusal(run, f"judge: p(yes)={run.confidence:.2f}"))
                 return
             # draft (streamed)
             t = time.perf_counter()
@@ -230,7 +230,7 @@ class Answerer:
     def _verified(self, run: _Run, draft: str) -> Answer:
         mode = self.mode
         if is_no_answer(draft):
-            return self._refusal(run, f"model: no answer (p(yes)={run.p_yes:.2f})")
+            return self._refusal(run, f"model: no answer (p(yes)={run.confidence:.2f})")
         checked = verify_sentences([(d.text, d.markers) for d in parse_draft(draft)], run.sources, run.standalone)
         kept = [c for c in checked if c.supported]
         unsupported = [c.text for c in checked if not c.supported]
@@ -242,6 +242,7 @@ class Answerer:
 
     def _extractive(self, run: _Run, mode: str) -> Answer:
         best = run.ranked[0] if run.ranked else None
+        run.confidence = best.score if best is not None else None
         if best is None or best.score < self.settings.answer.extractive_threshold:
             return self._refusal(run, f"extractive: best sentence score {best.score:.2f}" if best else "extractive")
         return self._quote(run, mode, run.sources, [])
@@ -279,7 +280,7 @@ class Answerer:
         timings = {"retrieve": run.timings.get("retrieve", 0.0), "judge": run.timings.get("judge", 0.0),
                    "generate": run.timings.get("generate", 0.0), "verify": run.timings.get("verify", 0.0),
                    "total": _ms(t0)}
-        return StreamEvent("answer", answer=replace(answer, timings_ms=timings, p_yes=run.p_yes))
+        return StreamEvent("answer", answer=replace(answer, timings_ms=timings, confidence=run.confidence))
 
 
 def _evidence_note(sources: list[Source]) -> str:

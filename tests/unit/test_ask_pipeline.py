@@ -51,7 +51,7 @@ def test_supported_sentence_kept_and_bound_to_quote(fake_settings, retriever):
                               ["yes", f"Mexico deployed 6,000 troops to its border with Guatemala [{n}]."])
     a = answerer.ask(TROOPS_Q)
     assert not a.abstained and "6,000 troops" in a.answer and "[1]" in a.answer
-    assert a.mode == "fake" and a.p_yes == 1.0 and llm.calls == 2
+    assert a.mode == "fake" and a.confidence == 1.0 and llm.calls == 2
     c = a.citations[0]
     article = retriever.article(c.doc_id)
     assert c.doc_id == "004_edbd6cb541be27cd" and article.text[c.start:c.end] == c.quote and "6,000" in c.quote
@@ -105,7 +105,7 @@ def test_the_judgement_refuses_without_drafting(fake_settings, retriever):
     answerer, llm = _answerer(fake_settings, retriever, ["no", "Mexico stopped 500,000 migrants in 2025 [1]."])
     a = answerer.ask("How many migrants did Mexico interdict in 2025?")
     assert a.abstained and a.answer == REFUSAL and a.citations == [] and a.references == {"apa": [], "mla": []}
-    assert llm.calls == 1 and a.p_yes == 0.0 and "judge" in a.mode
+    assert llm.calls == 1 and a.confidence == 0.0 and "judge" in a.mode
 
 
 def test_the_threshold_decides_not_the_words(fake_settings, retriever):
@@ -120,7 +120,7 @@ def test_the_threshold_decides_not_the_words(fake_settings, retriever):
 
     llm = Unsure(["Mexico deployed 6,000 troops [1]."])
     a = Answerer(settings=settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
-    assert a.abstained and a.p_yes == 0.97 and llm.calls == 0
+    assert a.abstained and a.confidence == 0.97 and llm.calls == 0
 
 
 def test_a_drafted_no_answer_refuses(fake_settings, retriever):
@@ -180,7 +180,7 @@ def test_stream_yields_status_evidence_tokens_then_answer(fake_settings, retriev
 def test_extractive_mode_quotes_verbatim_above_its_threshold(fake_settings, retriever):
     answerer = Answerer(settings=fake_settings, retriever=retriever, llm=None)
     a = answerer.ask("Who runs Casa del Migrante?")
-    assert a.mode == "extractive" and "Javier Calvillo" in a.answer and a.p_yes is None
+    assert a.mode == "extractive" and "Javier Calvillo" in a.answer and a.confidence > 0.5
     for c in a.citations:
         assert retriever.article(c.doc_id).text[c.start:c.end] == c.quote
     strict = fake_settings.model_copy(update={"answer": fake_settings.answer.model_copy(
