@@ -1,10 +1,10 @@
 """Answer quality per mode: accuracy, gold source cited, refusals, on one or more question sets.
 
-    .venv/bin/python benchmarks/answer_quality.py --modes extractive local \
-        --questions tests/integration/ask_dev_questions.jsonl eval/questions/seed.jsonl
+    .venv/bin/python benchmarks/answer_quality.py --modes extractive local-0.5b local-1.5b \
+        --corpus eval/corpora/reuters-500 --questions eval/questions/reuters/rt-dev-a.jsonl
 
-Indexes corpus/ into a temporary directory with the real embedding model, then asks every question
-in each mode (extractive: no model; local: the bundled GGUF; ...). Grading uses eval.metrics.grade
+Indexes the collection (default corpus/) into a temporary directory with the real embedding model, then asks
+every question in each mode (extractive: no model; local-0.5b / local-1.5b: the bundled GGUFs; or a provider). Grading uses eval.metrics.grade
 (normalised containment of an expected answer; an unanswerable question is correct when refused).
 --verbose prints each wrong answer. Prints one summary line per (question set, mode).
 """
@@ -34,10 +34,12 @@ def main() -> int:
     parser.add_argument("--modes", nargs="+", default=["extractive", "local"])
     parser.add_argument("--questions", nargs="+", type=Path,
                         default=[ROOT / "tests/integration/ask_dev_questions.jsonl"])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--json", type=Path, help="write per-question results here")
     args = parser.parse_args()
 
+    from benchmarks.answer_bench import mode_settings
     from eval.metrics import grade
     from rag.ask.pipeline import Answerer
     from rag.ask.retrieve import Retriever
@@ -47,11 +49,11 @@ def main() -> int:
 
     tmp = tempfile.mkdtemp(prefix="newsrag-quality-")
     settings = load_settings(env={}, overrides={"paths": {"index_dir": tmp}})
-    ingest([ROOT / "corpus"], settings, progress=False)
+    ingest([args.corpus], settings, progress=False)
     retriever = Retriever.from_settings(settings)
     records = []
     for mode in args.modes:
-        msettings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": mode})})
+        msettings = mode_settings(settings, mode)
         answerer = Answerer(settings=msettings, retriever=retriever, llm=make_llm(msettings))
         if mode != "extractive":
             answerer.warmup()
