@@ -110,8 +110,7 @@ def format_sources(sources: Sequence[Source]) -> str:
 
 
 def answer_messages(question: str, sources: Sequence[Source], prompts_dir: Path) -> list[BaseMessage]:
-    return load_template("answer", prompts_dir).render(sources=format_sources(sources), question=fence(question),
-                                                       no_answer=NO_ANSWER)
+    return load_template("answer", prompts_dir).render(sources=format_sources(sources), question=fence(question))
 
 
 def judge_messages(question: str, sources: Sequence[Source], prompts_dir: Path) -> list[BaseMessage]:
