@@ -321,14 +321,14 @@ class ChatService:
         except Exception as exc:
             turn.error = self.friendly_error(exc)
         yield (fmt.transcript_html(turns, urls), fmt.sources_html(turns), skip, turns,
-               fmt.references_text(turn.answer, "apa"), fmt.references_text(turn.answer, "mla"),
+               fmt.references_text(turn.answer, "apa", urls), fmt.references_text(turn.answer, "mla", urls),
                self.export(turns), "")
 
     def export(self, turns: list[fmt.Turn]) -> str | None:
         if not turns:
             return None
         path = self.export_dir / f"newsrag-conversation-{uuid.uuid4().hex[:10]}.md"
-        path.write_text(fmt.conversation_markdown(turns), encoding="utf-8")
+        path.write_text(fmt.conversation_markdown(turns, allowed_urls=self.allowed_urls()), encoding="utf-8")
         return str(path)
 
     def rate(self, rating: str, turns: list[fmt.Turn] | None, request: gr.Request | None = None) -> str:
