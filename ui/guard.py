@@ -2,7 +2,7 @@
 
 * Every request body is bounded before the app sees a byte of it: ``ui.max_ask_body_kb`` for the routes
   that carry a question, its history or a vote (``/gradio_api/queue/join``, ``/gradio_api/call/...``,
-  ``/gradio_api/run/...``), ``ui.max_body_kb`` for everything else. A declared ``Content-Length`` over
+  ``/gradio_api/run/...``, ``/gradio_api/api/...``), ``ui.max_body_kb`` for everything else. A declared ``Content-Length`` over
   the limit is refused at once (413) without reading the body; a chunked body is read up to the limit
   and refused when it goes past it.
 * Gradio's upload routes are turned off (404): the app takes no files from visitors.
@@ -29,7 +29,7 @@ from typing import Any
 
 log = logging.getLogger("newsrag.ui")
 
-ASK_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/")
+ASK_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
 BLOCKED_ROUTES = ("/gradio_api/upload", "/upload", "/gradio_api/upload_progress", "/upload_progress")
 PADDED_APIS = {"ask": 2}      # api name -> number of inputs (trailing optional ones filled with null)
 NO_BODY_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -108,7 +108,7 @@ def _content_length(scope) -> int | None:
 
 def _pad_api_call(path: str, body: bytes) -> bytes:
     """``{"data": ["question"]}`` for /call/ask or /run/ask -> ``{"data": ["question", null]}``."""
-    for prefix in ("/gradio_api/call/", "/gradio_api/run/"):
+    for prefix in ("/gradio_api/call/v2/", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/"):
         if path.startswith(prefix):
             n = PADDED_APIS.get(path[len(prefix):].strip("/"))
             break
