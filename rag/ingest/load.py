@@ -63,13 +63,16 @@ class Discovery:
     problems: list[Problem] = field(default_factory=list)
 
 
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def safe_name(value: object) -> str:
     """A file name fit for a terminal line: control characters (escape, CR, newline, bidi overrides...),
     undecodable bytes and backslashes are shown as escapes (``\\x1b``), everything else as is."""
     out = []
     for ch in str(value):
-        if ch == "\\":
-            out.append("\\\\")
+        if ch in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[ch])
         elif unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp"):
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")

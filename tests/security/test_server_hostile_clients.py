@@ -167,3 +167,18 @@ def test_forwarded_for_is_honoured_from_a_trusted_proxy_only(tmp_path):
         assert again["event"] == "error" and "Too many questions" in json.dumps(again["data"])
     finally:
         srv.stop()
+
+
+def test_the_cli_caps_history_like_the_api(tmp_path):
+    from test_ingest_hostile_collection import run_cli
+
+    history = tmp_path / "history.json"
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"turn {i}"} for i in range(5000)]
+    history.write_text(json.dumps(turns), encoding="utf-8")
+    env = fake_env(tmp_path)
+    res = run_cli(["ask", "How many adult males did CBP hand over?", "--history", str(history)], env)
+    assert res.returncode == 2 and "history has 5000 messages; at most 40 are accepted" in res.stderr, res.stderr
+    long = [{"role": "user", "content": "x" * 15_000}, {"role": "assistant", "content": "y" * 15_000}]
+    history.write_text(json.dumps(long), encoding="utf-8")
+    res = run_cli(["ask", "How many adult males did CBP hand over?", "--history", str(history)], env)
+    assert res.returncode == 2 and "at most 20000 are accepted" in res.stderr, res.stderr
