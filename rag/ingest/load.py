@@ -221,6 +221,9 @@ def read_text_file(path: Path, max_bytes: int) -> str:
     else:
         if b"\x00" in data[:8192]:
             raise LoadError("binary file (contains NUL bytes), not text")
+        head = data[:8192]
+        if sum(1 for b in head if b < 32 and b not in b"\n\r\t\f") > max(8, len(head) // 100):
+            raise LoadError("binary file (control characters), not text")     # in any ASCII-based encoding
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -234,19 +237,29 @@ def read_text_file(path: Path, max_bytes: int) -> str:
 
 
 def _detect_text(data: bytes) -> str:
-    """Text in a legacy encoding (cp1252, Latin-1, ...) found by charset-normalizer, or LoadError."""
+    """Text in a legacy encoding (cp1252, Latin-1, ...) found by charset-normalizer, or LoadError.
+
+    charset-normalizer names *some* encoding for many random byte strings (cp949, big5, EBCDIC...), so
+    its answer must also look like prose: words or lines separated by spaces or line breaks, as every
+    language's articles are (random bytes above 127 hold none)."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise LoadError("not text: no character encoding reads these bytes as language (binary data, "
                         "or text in an unknown encoding); save it as UTF-8")
+    text = str(best)
     if best.encoding in ("cp1250", "cp1252", "latin_1", "iso8859_15"):
         try:
-            return data.decode("cp1252")            # old Windows exports: the usual Western encoding
+            text = data.decode("cp1252")            # old Windows exports: the usual Western encoding
         except UnicodeDecodeError:
             pass
-    return str(best)
+    sample = text[:65536]
+    separators = sum(1 for ch in sample if ch in " \n\t\r\u3000")
+    if separators < max(1, len(sample) // 200):
+        raise LoadError(f"not text: read as {best.encoding} it has no spaces or line breaks (binary data, or "
+                        "text in an unknown encoding); save it as UTF-8")
+    return text
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
