@@ -35,6 +35,7 @@ log = logging.getLogger("newsrag.ui")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TURNS = 50                    # per conversation in the web chat (bounds the session state)
 STREAM_MIN_INTERVAL_S = 0.08      # throttle of UI updates while tokens stream
+EXPORT_MAX_AGE_S = 3600           # conversation exports (and Gradio's cached copies) are deleted after an hour
 
 # Click on a citation marker: show the answer's source group, open the card, scroll to it.
 CITE_JS = """
@@ -327,9 +328,20 @@ class ChatService:
     def export(self, turns: list[fmt.Turn]) -> str | None:
         if not turns:
             return None
+        self._forget_old_exports()
         path = self.export_dir / f"newsrag-conversation-{uuid.uuid4().hex[:10]}.md"
         path.write_text(fmt.conversation_markdown(turns, allowed_urls=self.allowed_urls()), encoding="utf-8")
         return str(path)
+
+    def _forget_old_exports(self, max_age_s: float = EXPORT_MAX_AGE_S) -> None:
+        """Every answer writes an export; those older than ``max_age_s`` go (the disk stays bounded)."""
+        now = time.time()
+        for old in self.export_dir.glob("newsrag-conversation-*.md"):
+            try:
+                if now - old.stat().st_mtime > max_age_s:
+                    old.unlink()
+            except OSError:
+                pass
 
     def rate(self, rating: str, turns: list[fmt.Turn] | None, request: gr.Request | None = None) -> str:
         answered = [t for t in (turns or []) if t.answer is not None]
@@ -380,7 +392,8 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
     limit = settings.answer.max_question_chars
     conc = settings.ui.concurrency
 
-    with gr.Blocks(title="newsrag: ask the news", analytics_enabled=False) as app:
+    with gr.Blocks(title="newsrag: ask the news", analytics_enabled=False,
+                   delete_cache=(EXPORT_MAX_AGE_S, EXPORT_MAX_AGE_S)) as app:
         app.newsrag_service = service  # for tests and the command
         gr.HTML('<header class="nr-header"><h1>newsrag</h1><p>Questions answered from news articles only, '
                 'with every claim linked to its source.</p></header>', js_on_load=None)

@@ -138,3 +138,18 @@ def test_trusted_proxies_must_be_addresses():
         "10.0.0.0/8", "::1"]
     with pytest.raises(ConfigError, match="not an IP address or network"):
         load_settings(env={"NEWSRAG_UI__TRUSTED_PROXIES": '["proxy.local"]'})
+
+
+def test_old_conversation_exports_are_deleted(fake_settings):
+    import time as _time
+    from pathlib import Path
+
+    from ui.app import ChatService
+    from ui_standin import StandInAnswerer
+
+    service = ChatService(StandInAnswerer(fake_settings), fake_settings)
+    old = service.export_dir / "newsrag-conversation-old.md"
+    old.write_text("x", encoding="utf-8")
+    os.utime(old, (_time.time() - 7200, _time.time() - 7200))
+    new = service.export([fmt.Turn(question="q", error="e")])
+    assert not old.exists() and Path(new).exists()
