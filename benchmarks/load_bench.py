@@ -9,8 +9,9 @@ is turned off, since every session here comes from 127.0.0.1). For each level, N
 gradio_client.Client each, in threads) ask questions from the question set in turn for ``--seconds``; then
 an overload run with ``--overload`` times the largest level. Prints per run: answered / busy (the queue
 was full: "busy, try again") / errors, the p50 and p95 latency of answered questions, and the server's
-resident memory before and after the run (and after 10 s idle at the end). Loopback only; a script that
-prints figures, not a test.
+resident memory before and after the run (and after 10 s idle at the end). The sessions are spread over
+``--procs`` client processes (one Python process with 100 threads cannot keep a server busy). Loopback
+only; a script that prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -55,55 +56,88 @@ def load_questions(path: Path) -> list[str]:
     return [q for q in out if q]
 
 
-def run_level(url: str, n: int, seconds: float, questions: list[str]) -> dict:
+def _sessions(url: str, ids: list[int], n: int, seconds: float, questions: list[str], barrier, out) -> None:
+    """One client process: a gradio_client session per id in threads; all processes start together."""
     from gradio_client import Client
 
-    results = {"answered": 0, "busy": 0, "errors": 0, "latencies": [], "messages": {}}
+    results = {"answered": 0, "busy": 0, "errors": 0, "sent": 0, "latencies": [], "messages": {}}
     lock = threading.Lock()
-    start = threading.Barrier(n + 1)
-    deadline = [0.0]
+    clients: dict[int, object] = {}
 
-    def session(i: int) -> None:
+    def connect(i: int) -> None:
         try:
-            client = Client(url, verbose=False)
+            clients[i] = Client(url, verbose=False)
         except Exception as exc:
-            start.wait()
             with lock:
                 results["errors"] += 1
-                results["messages"][f"connect: {exc.__class__.__name__}"] = 1
-            return
-        start.wait()
+                key = f"connect: {exc.__class__.__name__}"
+                results["messages"][key] = results["messages"].get(key, 0) + 1
+
+    threads = [threading.Thread(target=connect, args=(i,), daemon=True) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(600)
+    barrier.wait()                                       # every process has its clients
+    deadline = time.monotonic() + seconds
+
+    def session(i: int) -> None:
+        client = clients[i]
         k = i
-        while time.monotonic() < deadline[0]:
+        while time.monotonic() < deadline:
             q = questions[k % len(questions)]
             k += n
             t0 = time.perf_counter()
             try:
                 out = client.predict(q, api_name="/ask")
-                ok = isinstance(out, dict) and "answer" in out
-                kind = "answered" if ok else "errors"
+                kind = "answered" if isinstance(out, dict) and "answer" in out else "errors"
             except Exception as exc:
                 text = str(exc)
-                kind = "busy" if ("Queue is full" in text or "busy" in text.lower()) else "errors"
+                kind = "busy" if "Queue is full" in text else "errors"
                 if kind == "errors":
+                    key = f"{exc.__class__.__name__}: {text[:80]}"
                     with lock:
-                        key = f"{exc.__class__.__name__}: {text[:80]}"
                         results["messages"][key] = results["messages"].get(key, 0) + 1
-                time.sleep(0.5)                              # a client told "busy" waits a little
+                time.sleep(0.5)                          # a client told "busy" waits a little
             dt = time.perf_counter() - t0
             with lock:
+                results["sent"] += 1
                 results[kind] += 1
                 if kind == "answered":
                     results["latencies"].append(dt)
 
-    threads = [threading.Thread(target=session, args=(i,), daemon=True) for i in range(n)]
-    for t in threads:
+    workers = [threading.Thread(target=session, args=(i,), daemon=True) for i in clients]
+    for t in workers:
         t.start()
-    start.wait()
-    deadline[0] = time.monotonic() + seconds
-    for t in threads:
+    for t in workers:
         t.join(seconds + 900)
-    return results
+    out.put(results)
+
+
+def run_level(url: str, n: int, seconds: float, questions: list[str], procs: int) -> dict:
+    """N sessions spread over ``procs`` client processes (one Python process cannot keep 100 sessions busy)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    procs = max(1, min(procs, n))
+    barrier = ctx.Barrier(procs)
+    out = ctx.Queue()
+    groups = [list(range(p, n, procs)) for p in range(procs)]
+    workers = [ctx.Process(target=_sessions, args=(url, ids, n, seconds, questions, barrier, out), daemon=True)
+               for ids in groups]
+    for w in workers:
+        w.start()
+    total = {"answered": 0, "busy": 0, "errors": 0, "sent": 0, "latencies": [], "messages": {}}
+    for _ in workers:
+        part = out.get(timeout=seconds + 1800)
+        for key in ("answered", "busy", "errors", "sent"):
+            total[key] += part[key]
+        total["latencies"] += part["latencies"]
+        for key, v in part["messages"].items():
+            total["messages"][key] = total["messages"].get(key, 0) + v
+    for w in workers:
+        w.join(60)
+    return total
 
 
 def main() -> int:
@@ -114,6 +148,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--overload", type=int, default=4, help="the last run has this many times the largest level")
     parser.add_argument("--questions", type=Path, default=ROOT / "tests/integration/ask_dev_questions.jsonl")
+    parser.add_argument("--procs", type=int, default=4, help="client processes the sessions are spread over")
     args = parser.parse_args()
 
     from ui_server import Server, server_env
@@ -140,7 +175,7 @@ def main() -> int:
         rows = []
         for label, n in runs:
             before = rss_mb(server.proc.pid)
-            res = run_level(server.url, n, args.seconds, questions)
+            res = run_level(server.url, n, args.seconds, questions, args.procs)
             after = rss_mb(server.proc.pid)
             lat = res["latencies"]
             rows.append((label, n, res["answered"], res["busy"], res["errors"], pct(lat, 50), pct(lat, 95), before, after))

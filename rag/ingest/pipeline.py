@@ -192,12 +192,11 @@ def ingest(paths: Sequence[Path | str], settings: "Settings", *, prune: bool = F
             report.chunks += rec.n_chunks
         else:
             todo.append(a)
-            if a.doc_id in damaged:
-                pass
-            elif rec is not None and rec.status == "ok":
-                report.updated += 1
-            else:
-                report.new += 1
+            if a.doc_id not in damaged:                   # (a repair is counted below, not as an edit)
+                if rec is not None and rec.status == "ok":
+                    report.updated += 1
+                else:
+                    report.new += 1
     reindexed = sum(1 for a in articles if a.doc_id in damaged)
     if reindexed:
         report.repaired.append(f"indexed again {reindexed} article{'s' if reindexed != 1 else ''} whose chunks "
