@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import hashlib
 import json
 import sys
@@ -37,6 +38,7 @@ from rag.types import Article
 if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
+MAX_TITLE_CHARS = 300        # longer headlines are cut (the headline is embedded with every chunk)
 CHUNKER_VERSION = 3          # 2: chunks carry pub_lo/pub_hi for date filters; 3: chunks bounded in characters too
 
 
@@ -139,6 +141,12 @@ def load_articles(paths: Sequence[Path | str], settings: "Settings",
                 skipped.append((doc.source_path, f"could not be cleaned ({exc.__class__.__name__}: {exc})"))
                 log(f"skipped {doc.source_path}: could not be cleaned ({exc})")
                 continue
+            if article.title and len(article.title) > MAX_TITLE_CHARS:
+                # a headline is a line, not a document: an endless one would leave no room in any chunk
+                cut = article.title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip() or article.title[:MAX_TITLE_CHARS]
+                warns = [*warns, f"{doc.source_path}: headline of {len(article.title)} characters cut to "
+                                 f"{len(cut)}"]
+                article = dataclasses.replace(article, title=cut + "…")
             for w in warns:
                 warnings.append(w)
                 log(f"warning: {w}")

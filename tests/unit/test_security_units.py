@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import random
+import re
 
 import pytest
 
@@ -153,3 +154,14 @@ def test_old_conversation_exports_are_deleted(fake_settings):
     os.utime(old, (_time.time() - 7200, _time.time() - 7200))
     new = service.export([fmt.Turn(question="q", error="e")])
     assert not old.exists() and Path(new).exists()
+
+
+def test_an_endless_headline_is_cut_and_chunks_keep_their_room(tmp_path, fake_settings):
+    from rag.ingest.pipeline import MAX_TITLE_CHARS, load_articles
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "title": "Headline " * 5000,
+                                                  "text": "The council met on Monday. " * 40}) + "\n",
+                                      encoding="utf-8")
+    articles, skipped, warnings = load_articles([tmp_path], fake_settings)
+    assert not skipped and len(articles[0].title) <= MAX_TITLE_CHARS + 1
+    assert any(re.search(r"headline of 4\d{4} characters cut to 29\d", w) for w in warnings)
