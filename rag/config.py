@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "NEWSRAG_"
@@ -125,12 +125,36 @@ class UISettings(_Section):
     concurrency: int = Field(1, ge=1, description="Answers generated at once (size it to the LLM backend).")
     max_queue: int = Field(16, ge=1, description="Requests waiting beyond this get a 'busy, try again' message.")
     rate_limit_per_minute: int = Field(20, ge=0, description="Questions per client per minute; 0 disables.")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Reverse proxies (IP addresses or "
+                                       "networks such as 10.0.0.0/8) whose X-Forwarded-For header names the client "
+                                       "for the rate limits; empty (default): the TCP peer is the client, forwarded "
+                                       "headers are ignored.")
+    max_ask_body_kb: int = Field(160, ge=8, le=10_000, description="Largest request body for a question, its "
+                                 "history or a vote (queue/join, call/, run/ routes); larger ones get HTTP 413.")
+    max_body_kb: int = Field(32, ge=1, le=10_000, description="Largest request body for every other route "
+                             "(uploads are turned off).")
+    feedback_per_minute: int = Field(10, ge=0, description="Feedback votes per client per minute; 0 disables.")
+    feedback_max_mb: float = Field(20.0, gt=0, description="The feedback file stops growing at this size "
+                                   "(further votes are refused with a message and a log line).")
     examples: list[str] = Field(default_factory=lambda: [
         "What is the Migrant Protection Protocols program?",
         "How many asylum seekers were returned to Mexico on Friday?",
         "Why did Mayorkas and Blinken travel to Mexico?",
         "How many migrants is Mexico stopping compared with a year ago?",
     ], description="Example questions shown under the chat box (suited to the bundled corpus).")
+
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+        return [item.strip() for item in value]
 
 
 class Settings(_Section):

@@ -24,6 +24,7 @@ from typing import Any
 
 import gradio as gr
 
+from rag.ask.history import MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES
 from rag.config import REPO_ROOT, Settings
 from rag.errors import BackendError, IndexNotReadyError, NewsragError, QuestionError
 from rag.types import Article
@@ -32,10 +33,9 @@ from ui import formatting as fmt
 log = logging.getLogger("newsrag.ui")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_HISTORY_MESSAGES = 40
-MAX_HISTORY_CHARS = 20_000
 MAX_TURNS = 50                    # per conversation in the web chat (bounds the session state)
 STREAM_MIN_INTERVAL_S = 0.08      # throttle of UI updates while tokens stream
+EXPORT_MAX_AGE_S = 3600           # conversation exports (and Gradio's cached copies) are deleted after an hour
 
 # Click on a citation marker: show the answer's source group, open the card, scroll to it.
 CITE_JS = """
@@ -127,17 +127,27 @@ class RateLimiter:
             return None
 
 
-class FeedbackStore:
-    """Thumbs up/down appended to a JSONL file: one line per vote, flushed and fsynced."""
+class FeedbackFull(Exception):
+    """The feedback file has reached ``ui.feedback_max_mb``."""
 
-    def __init__(self, path: Path):
+
+class FeedbackStore:
+    """Thumbs up/down appended to a JSONL file: one line per vote, flushed and fsynced; the file stops
+    growing at ``max_bytes`` (FeedbackFull)."""
+
+    def __init__(self, path: Path, max_bytes: int | None = None):
         self.path = Path(path)
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
 
     def append(self, record: dict) -> None:
         line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.max_bytes is not None:
+                size = self.path.stat().st_size if self.path.exists() else 0
+                if size + len(line.encode("utf-8")) > self.max_bytes:
+                    raise FeedbackFull(f"{self.path} has reached {self.max_bytes / 1e6:.1f} MB (ui.feedback_max_mb)")
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write(line)
                 fh.flush()
@@ -145,6 +155,8 @@ class FeedbackStore:
 
 
 def client_key(request: gr.Request | None) -> str:
+    """The client's address: the TCP peer, or what a proxy named in ``ui.trusted_proxies`` forwarded
+    (uvicorn resolves X-Forwarded-For for those proxies only; see ``launch``)."""
     client = getattr(request, "client", None) if request is not None else None
     return getattr(client, "host", None) or "unknown"
 
@@ -157,7 +169,8 @@ class ChatService:
         self.settings = settings
         self.warmup = warmup or WarmupState(answerer)
         self.limiter = RateLimiter(settings.ui.rate_limit_per_minute)
-        self.feedback = FeedbackStore(settings.paths.feedback_file)
+        self.feedback_limiter = RateLimiter(settings.ui.feedback_per_minute)
+        self.feedback = FeedbackStore(settings.paths.feedback_file, int(settings.ui.feedback_max_mb * 1_000_000))
         self.export_dir = Path(tempfile.mkdtemp(prefix="newsrag-export-"))
         self._articles: list[Article] | None = None
 
@@ -309,23 +322,41 @@ class ChatService:
         except Exception as exc:
             turn.error = self.friendly_error(exc)
         yield (fmt.transcript_html(turns, urls), fmt.sources_html(turns), skip, turns,
-               fmt.references_text(turn.answer, "apa"), fmt.references_text(turn.answer, "mla"),
+               fmt.references_text(turn.answer, "apa", urls), fmt.references_text(turn.answer, "mla", urls),
                self.export(turns), "")
 
     def export(self, turns: list[fmt.Turn]) -> str | None:
         if not turns:
             return None
+        self._forget_old_exports()
         path = self.export_dir / f"newsrag-conversation-{uuid.uuid4().hex[:10]}.md"
-        path.write_text(fmt.conversation_markdown(turns), encoding="utf-8")
+        path.write_text(fmt.conversation_markdown(turns, allowed_urls=self.allowed_urls()), encoding="utf-8")
         return str(path)
+
+    def _forget_old_exports(self, max_age_s: float = EXPORT_MAX_AGE_S) -> None:
+        """Every answer writes an export; those older than ``max_age_s`` go (the disk stays bounded)."""
+        now = time.time()
+        for old in self.export_dir.glob("newsrag-conversation-*.md"):
+            try:
+                if now - old.stat().st_mtime > max_age_s:
+                    old.unlink()
+            except OSError:
+                pass
 
     def rate(self, rating: str, turns: list[fmt.Turn] | None, request: gr.Request | None = None) -> str:
         answered = [t for t in (turns or []) if t.answer is not None]
         if not answered:
             return _notice("Ask a question first, then rate its answer.", "warn")
+        wait = self.feedback_limiter.check(client_key(request))
+        if wait is not None:
+            return _notice(f"Too many votes: the limit is {self.settings.ui.feedback_per_minute} per minute. "
+                           f"Please try again in {int(wait + 0.999)} seconds.", "warn")
         record = fmt.feedback_record(answered[-1], rating, session=getattr(request, "session_hash", None))
         try:
             self.feedback.append(record)
+        except FeedbackFull as exc:
+            log.warning("feedback not stored: %s", exc)
+            return _notice("Sorry, this server is not taking more feedback right now.", "warn")
         except OSError as exc:
             log.error("could not store feedback in %s: %s", self.feedback.path, exc)
             return _notice("Sorry, your feedback could not be saved on the server.", "warn")
@@ -361,7 +392,8 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
     limit = settings.answer.max_question_chars
     conc = settings.ui.concurrency
 
-    with gr.Blocks(title="newsrag: ask the news", analytics_enabled=False) as app:
+    with gr.Blocks(title="newsrag: ask the news", analytics_enabled=False,
+                   delete_cache=(EXPORT_MAX_AGE_S, EXPORT_MAX_AGE_S)) as app:
         app.newsrag_service = service  # for tests and the command
         gr.HTML('<header class="nr-header"><h1>newsrag</h1><p>Questions answered from news articles only, '
                 'with every claim linked to its source.</p></header>', js_on_load=None)
@@ -480,10 +512,24 @@ def blocked_paths(settings: Settings, config_path: str | Path | None = None) -> 
 
 def launch(app: gr.Blocks, settings: Settings, *, host: str | None = None, port: int | None = None,
            prevent_thread_lock: bool = False, config_path: str | Path | None = None, quiet: bool = False):
-    """Start the server with the public-safety settings. Returns what Blocks.launch returns."""
+    """Start the server with the public-safety settings. Returns what Blocks.launch returns.
+
+    uvicorn (started by Gradio) trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: it is told
+    to trust exactly ``ui.trusted_proxies`` (default none) through FORWARDED_ALLOW_IPS. The request guard
+    (ui/guard.py) bounds request bodies and turns uploads off; the memory trimmer runs after bursts."""
+    from starlette.middleware import Middleware
+
+    from ui.guard import MemoryTrimmer, RequestGuard, trusted_proxies_env
+
+    os.environ["FORWARDED_ALLOW_IPS"] = trusted_proxies_env(settings.ui.trusted_proxies)
+    trimmer = MemoryTrimmer().start()
+    guard = Middleware(RequestGuard, ask_limit=settings.ui.max_ask_body_kb * 1024,
+                       other_limit=settings.ui.max_body_kb * 1024, activity=trimmer)
+    app.newsrag_trimmer = trimmer
     app.queue(default_concurrency_limit=settings.ui.concurrency, max_size=settings.ui.max_queue,
               api_open=False)
     return app.launch(
+        app_kwargs={"middleware": [guard]},
         server_name=host or settings.ui.host, server_port=port or settings.ui.port,
         share=False, show_error=False, enable_monitoring=False, mcp_server=False, ssr_mode=False, pwa=False,
         allowed_paths=[], blocked_paths=blocked_paths(settings, config_path), footer_links=["api"],

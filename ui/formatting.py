@@ -354,44 +354,147 @@ def sources_html(turns: Sequence[Turn]) -> str:
 
 # --------------------------------------------------------------------------- references and export
 
-def references_text(answer: Answer | None, style: str) -> str:
-    """One reference per line (APA or MLA), numbered like the markers when the counts match."""
+# Exports (the Markdown download, the copied references) are sanitized like the chat: article text and
+# model text are inert there too. In Markdown every character that could open markup (`` \ ` [ ] < > ``)
+# is escaped, so there is no raw HTML, no image and no link written by an article or a model; URLs and
+# e-mail addresses outside the collection's article URLs are set as code, which no Markdown flavour
+# (not even GitHub's autolinking) turns into a link; the collection's own article URLs stay links.
+
+_URL_RE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]{1,20}:/{1,3}|\bwww\d{0,3}\.)[^\s<>`\"']+"
+                     r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_MD_ESCAPE = re.compile(r"([\\`\[\]<>])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_LINK_RE = re.compile(r"\[([^\[\]\n]{1,300})\]\((https?://[^\s()<>]+)\)")
+
+
+def _http_urls(urls: Iterable[str | None]) -> set[str]:
+    return {u for u in urls if u and u.startswith(("http://", "https://")) and not re.search(r"[\s<>`]", u)}
+
+
+def _trim_url(url: str) -> str:
+    """A URL found in prose without the sentence punctuation after it (and an unbalanced ")")."""
+    while url and url[-1] in ".,;:!?)]":
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def md_code(text: str) -> str:
+    """``text`` as a Markdown code span (inert), whatever backticks it holds."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_text(text: str | None, allowed_urls: Iterable[str] = ()) -> str:
+    """Untrusted text as one line of inert Markdown: markup characters escaped, outside URLs as code."""
+    allowed = _http_urls(allowed_urls)
+    line = re.sub(r"\s+", " ", _CONTROL.sub("", text or "")).strip()
+    out, pos = [], 0
+    for m in _URL_RE.finditer(line):
+        out.append(_MD_ESCAPE.sub(r"\\\1", line[pos:m.start()]))
+        url = _trim_url(m.group(0))
+        out.append(f"<{url}>" if url in allowed else md_code(url))
+        pos = m.start() + len(url)
+    out.append(_MD_ESCAPE.sub(r"\\\1", line[pos:]))
+    return "".join(out)
+
+
+def _line_start_safe(line: str) -> str:
+    """A line that cannot open a heading, list, quote, table or thematic break."""
+    m = re.match(r"^(\d{1,9})([.)])", line)
+    if m:
+        return f"{m.group(1)}\\{m.group(2)}{line[m.end():]}"
+    return "\\" + line if line[:1] in "#>-+*=|~_:" else line
+
+
+def md_answer(text: str | None, allowed_urls: Iterable[str] = ()) -> str:
+    """Model-written answer text for the export: inert like ``md_text``, with its ``[n]`` markers kept and
+    its links kept only when they lead to an article URL of the collection."""
+    allowed = _http_urls(allowed_urls)
+    parts, pos = [], 0
+    for m in _LINK_RE.finditer(text or ""):
+        if m.group(2) in allowed:
+            parts.append(md_text(text[pos:m.start()], allowed))
+            parts.append(f"[{md_text(m.group(1))}](<{m.group(2)}>)")
+            pos = m.end()
+    parts.append(md_text((text or "")[pos:], allowed))
+    joined = " ".join(p for p in parts if p)
+    return re.sub(r"\\\[(\d{1,3})\\\](?![(:\[])", r"[\1]", joined)
+
+
+def plain_reference(text: str, allowed_urls: Iterable[str] = ()) -> str:
+    """A reference for the clipboard: plain text with no HTML tag, no Markdown image or link syntax and no
+    URL other than the collection's article URLs (those are replaced by "[link removed]")."""
+    allowed = _http_urls(allowed_urls)
+    line = re.sub(r"\s+", " ", _CONTROL.sub("", text or "")).strip()
+    line = re.sub(r"<[A-Za-z/!?][^<>]*>?", "", line)                      # tags, closed or not
+    line = line.replace("<", "‹").replace(">", "›")
+    line = re.sub(r"!\[([^\[\]]*)\]\([^()]*\)", r"\1", line)             # images -> alt text
+    line = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", line)               # links -> their text
+
+    def keep_or_remove(m: re.Match) -> str:
+        url = _trim_url(m.group(0))
+        return (url if url in allowed else "[link removed]") + m.group(0)[len(url):]
+
+    line = _URL_RE.sub(keep_or_remove, line)
+    return re.sub(r"\s+", " ", line.replace("![", "[")).strip()
+
+
+def _answer_urls(answers: Iterable[Answer | None]) -> set[str]:
+    return {c.url for a in answers if a is not None for c in a.citations if c.url}
+
+
+def references_text(answer: Answer | None, style: str, allowed_urls: Iterable[str] = ()) -> str:
+    """One reference per line (APA or MLA), numbered like the markers when the counts match; plain text
+    sanitized for pasting anywhere (see ``plain_reference``)."""
     if answer is None or answer.abstained:
         return ""
     refs = list((answer.references or {}).get(style, []))
     if not refs:
         return ""
-    return "\n".join(refs)
+    allowed = _answer_urls([answer]) | set(allowed_urls)
+    return "\n".join(plain_reference(r, allowed) for r in refs)
 
 
-def conversation_markdown(turns: Sequence[Turn], now: _dt.datetime | None = None) -> str:
-    """The conversation with its sources and references, as a Markdown document to download."""
+def conversation_markdown(turns: Sequence[Turn], now: _dt.datetime | None = None,
+                          allowed_urls: Iterable[str] = ()) -> str:
+    """The conversation with its sources and references, as a Markdown document to download.
+
+    Everything in it that came from a visitor, an article or a model is inert (``md_text``,
+    ``md_answer``): links lead only to the article URLs of the collection."""
     now = now or _dt.datetime.now(_dt.timezone.utc)
+    urls = _answer_urls(t.answer for t in turns) | set(allowed_urls)
     lines = ["# newsrag conversation", "", f"Exported {now:%Y-%m-%d %H:%M} UTC.", ""]
     apa: list[str] = []
     mla: list[str] = []
     for n, t in enumerate(turns, 1):
-        lines += [f"## Q{n}. {t.question}", ""]
+        lines += [f"## Q{n}. {md_text(t.question, urls)}", ""]
         if t.error:
-            lines += [f"_Error: {t.error}_", ""]
+            lines += [f"_Error: {md_text(t.error)}_", ""]
             continue
         a = t.answer
         if a is None:
             lines += ["_(no answer yet)_", ""]
             continue
         if a.standalone_question and a.standalone_question.strip().casefold() != t.question.strip().casefold():
-            lines += [f"_Interpreted as: {a.standalone_question}_", ""]
-        lines += [("**Not in the articles.** " if a.abstained else "") + a.answer, ""]
+            lines += [f"_Interpreted as: {md_text(a.standalone_question, urls)}_", ""]
+        body = md_answer(a.answer, urls)
+        lines += [("**Not in the articles.** " + body) if a.abstained else _line_start_safe(body), ""]
         if a.unsupported_sentences:
-            lines += ["Not supported by the articles:", ""] + [f"- {strip_markers(s)}" for s in a.unsupported_sentences] + [""]
+            lines += ["Not supported by the articles:", ""] + [
+                f"- {md_text(strip_markers(s), urls)}" for s in a.unsupported_sentences] + [""]
         if a.citations:
             lines += ["Sources:", ""]
             for m, cs in citations_by_marker(a.citations).items():
                 c = cs[0]
-                meta = ", ".join(x for x in (c.outlet, format_date(c.published)) if x) or "outlet and date unknown"
-                title = (c.title or c.doc_id) + (" (title derived from the article)" if c.title_derived else "")
-                quotes = " … ".join(f"“{x.quote}”" for x in cs)
-                lines.append(f"- [{m}] {title}. {meta}. Article `{c.doc_id}`. {quotes}")
+                meta = ", ".join(md_text(x, urls) for x in (c.outlet, format_date(c.published)) if x) \
+                    or "outlet and date unknown"
+                title = md_text(c.title or c.doc_id, urls) + (" (title derived from the article)" if c.title_derived else "")
+                quotes = " … ".join(f"“{md_text(x.quote, urls)}”" for x in cs)
+                lines.append(f"- [{m}] {title}. {meta}. Article {md_code(c.doc_id)}. {quotes}")
             lines.append("")
         for ref in (a.references or {}).get("apa", []):
             if ref not in apa:
@@ -400,7 +503,8 @@ def conversation_markdown(turns: Sequence[Turn], now: _dt.datetime | None = None
             if ref not in mla:
                 mla.append(ref)
     if apa or mla:
-        lines += ["## References (APA)", ""] + [f"- {r}" for r in apa] + ["", "## References (MLA)", ""] + [f"- {r}" for r in mla] + [""]
+        lines += (["## References (APA)", ""] + [f"- {md_text(r, urls)}" for r in apa] + ["", "## References (MLA)", ""]
+                  + [f"- {md_text(r, urls)}" for r in mla] + [""])
     return "\n".join(lines)
 
 

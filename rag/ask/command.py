@@ -16,10 +16,16 @@ def add_arguments(parser) -> None:
                         help='JSON file with the conversation so far: [{"role": "user"|"assistant", "content": "..."}]')
 
 
+MAX_HISTORY_FILE_BYTES = 1_000_000
+
+
 def _read_history(path: Path | None) -> list[dict] | None:
     if path is None:
         return None
     try:
+        if path.stat().st_size > MAX_HISTORY_FILE_BYTES:
+            raise NewsragError(f"the history file {path} is larger than {MAX_HISTORY_FILE_BYTES // 1000} KB; "
+                               "keep only the last turns of the conversation")
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise NewsragError(f"cannot read the history file {path}: {exc.strerror or exc}") from exc
@@ -56,11 +62,13 @@ def render_text(answer) -> str:
 
 
 def run(args, settings) -> int:
+    from rag.ask.history import check_history_size
     from rag.ask.pipeline import Answerer, validate_history, validate_question
 
     try:
         validate_question(args.question, settings)      # before loading anything
         history = validate_history(_read_history(args.history))
+        check_history_size(history)                     # the same bounds as the web API
         answerer = Answerer.from_settings(settings)
         answer = answerer.ask(args.question, history=history)
     except NewsragError as exc:

@@ -4,7 +4,10 @@ Every chunk is an exact span of the cleaned article text: ``chunk.text == articl
 Sentences are packed greedily up to ``settings.chunking.max_tokens`` word pieces (minus the headline,
 which is prepended to the text the model embeds); the next chunk repeats up to ``overlap_sentences``
 trailing sentences holding at most ``overlap_tokens`` word pieces. A sentence longer than a whole chunk
-is cut at word boundaries.
+is cut at word boundaries, and a "word" longer than ``MAX_WORD_CHARS`` (a URL, a base64 blob, a 200,000-
+character run) is cut every ``MAX_WORD_CHARS`` characters: the word-piece tokenizer counts such a word as
+one unknown token, so a token budget alone would not bound it. No chunk is longer than the budget in word
+pieces nor than ``max_chunk_chars(max_tokens)`` characters, whatever the input.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ supt. det. insp. atty. hon. messrs. inc. corp. co. ltd. llc. no. nos. vs. v. app
 jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. mon. tue. tues. wed. thu. thur. thurs. fri. sat. sun.
 u.s. u.k. u.n. e.u. d.c. u.s.a. e.g. i.e. a.m. p.m. ph.d. fig. al. est. ave. blvd. rd.
 """.split())
+
+MAX_WORD_CHARS = 100          # BERT's WordPiece reads a longer word as a single [UNK]
+CHARS_PER_TOKEN_CAP = 10      # English runs at ~4.5 characters per word piece; a chunk never passes 10
+
+
+def max_chunk_chars(max_tokens: int) -> int:
+    """The longest chunk in characters for a budget of ``max_tokens`` word pieces."""
+    return max(MAX_WORD_CHARS, max_tokens * CHARS_PER_TOKEN_CAP)
+
 
 _BOUNDARY = re.compile(r"""[.!?\u2026]+["'\u201d\u2019)\]]*(?=\s)""")
 _NEXT_START = re.compile(r"""\s+["'\u201c\u2018(\[]*[A-Z0-9\u00C0-\u00DE]""")
@@ -90,19 +102,20 @@ def chunk_article(article: Article, *, count_tokens_many, model_name: str, max_t
     if article.title and not article.title_derived:
         title_tokens = count_tokens_many([article.title])[0] + 1
     budget = max(16, min(max_tokens, max_seq_tokens - 2 - title_tokens))
+    max_chars = max_chunk_chars(max_tokens)
     counts = count_tokens_many([text[s:e] for s, e in sentences])
     units: list[tuple[int, int, int]] = []
     for (s, e), n in zip(sentences, counts):
-        if n <= budget:
+        if n <= budget and e - s <= max_chars:
             units.append((s, e, n))
         else:
-            units.extend(_split_long(text, s, e, budget, count_tokens_many))
+            units.extend(_split_long(text, s, e, budget, max_chars, count_tokens_many))
 
     spans: list[tuple[int, int]] = []
     i, n_units = 0, len(units)
     while i < n_units:
         j, total = i, 0
-        while j < n_units and (j == i or total + units[j][2] <= budget):
+        while j < n_units and (j == i or (total + units[j][2] <= budget and units[j][1] - units[i][0] <= max_chars)):
             total += units[j][2]
             j += 1
         spans.append((units[i][0], units[j - 1][1]))
@@ -128,14 +141,21 @@ def chunk_article(article: Article, *, count_tokens_many, model_name: str, max_t
     return plans
 
 
-def _split_long(text: str, s: int, e: int, budget: int, count_tokens_many) -> list[tuple[int, int, int]]:
-    """Cut an over-long sentence at word boundaries into pieces of at most ``budget`` word pieces."""
-    words = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
+def _split_long(text: str, s: int, e: int, budget: int, max_chars: int,
+                count_tokens_many) -> list[tuple[int, int, int]]:
+    """Cut an over-long sentence into pieces of at most ``budget`` word pieces and ``max_chars`` characters:
+    at word boundaries, and inside a word every ``MAX_WORD_CHARS`` characters (fewer for a small budget:
+    a character is at most a few word pieces)."""
+    step = max(1, min(MAX_WORD_CHARS, budget // 4))
+    words = []
+    for m in re.finditer(r"\S+", text[s:e]):
+        a, b = m.start() + s, m.end() + s
+        words.extend((x, min(x + step, b)) for x in range(a, b, step))
     counts = count_tokens_many([text[a:b] for a, b in words])
     pieces: list[tuple[int, int, int]] = []
     start_idx, total = 0, 0
     for idx, n in enumerate(counts):
-        if idx > start_idx and total + n > budget:
+        if idx > start_idx and (total + n > budget or words[idx][1] - words[start_idx][0] > max_chars):
             pieces.append((words[start_idx][0], words[idx - 1][1], total))
             start_idx, total = idx, 0
         total += n

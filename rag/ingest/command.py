@@ -21,15 +21,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
+    from rag.ingest.load import safe_name
     from rag.ingest.pipeline import ingest
 
     paths = list(args.paths) or list(settings.paths.corpus)
-    print(f"Ingesting {', '.join(str(p) for p in paths)} "
+    print(f"Ingesting {', '.join(safe_name(p) for p in paths)} "
           f"(embedding model: {settings.embedding.provider}"
           f"{'' if settings.embedding.provider == 'fake' else ' ' + settings.embedding.model})", file=sys.stderr)
 
     def log(message: str) -> None:
-        print(f"  {message}", file=sys.stderr)
+        print(f"  {safe_name(message)}", file=sys.stderr)    # file names may hold escape, CR, newline...
 
     try:
         report = ingest(paths, settings, prune=args.prune, progress=not args.no_progress and sys.stderr.isatty(),

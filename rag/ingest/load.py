@@ -12,8 +12,12 @@ file never aborts a batch.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +25,7 @@ from typing import Any
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"}
 SIDECAR = "metadata.json"
+SIDECAR_MAX_BYTES = 50_000_000
 # Files in a corpus folder that describe the corpus rather than being articles.
 NOT_ARTICLES = {"readme.md", "readme.txt", "readme", "license", "license.txt", SIDECAR}
 
@@ -45,7 +50,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{safe_name(self.path)}: {self.reason}"
 
 
 class LoadError(Exception):
@@ -58,46 +63,138 @@ class Discovery:
     problems: list[Problem] = field(default_factory=list)
 
 
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def safe_name(value: object) -> str:
+    """A file name fit for a terminal line: control characters (escape, CR, newline, bidi overrides...),
+    undecodable bytes and backslashes are shown as escapes (``\\x1b``), everything else as is."""
+    out = []
+    for ch in str(value):
+        if ch in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[ch])
+        elif unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_KINDS = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device")]
+
+
+def _odd_kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _link_reason(path: Path) -> str:
+    """Why a symbolic link is not followed (loop, broken, or where it points)."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link loop ({target}), not followed"
+        return f"broken symbolic link to {target}, not followed"
+    return (f"symbolic link to {target}, not followed (only regular files inside the given "
+            "folders are read; copy the file in if it belongs to the collection)")
+
+
+def _is_candidate(name: str) -> bool:
+    return name.lower() not in NOT_ARTICLES and Path(name).suffix.lower() in SUPPORTED
+
+
 def discover(paths: Sequence[Path | str]) -> Discovery:
     """Expand directories (recursively, sorted); explicit unsupported files and missing paths are problems.
 
-    Inside a directory, files with other extensions, hidden files, README and metadata.json are not articles
-    and are passed over silently.
+    Only regular files are read, and only inside the given paths: symbolic links (to files or folders,
+    broken or looping) are never followed, named pipes, sockets and devices are never opened, and a file
+    whose resolved path leaves its folder is refused. Each of these, and each folder that cannot be
+    listed, is reported as a problem (one line each). Inside a directory, files with other extensions,
+    hidden files, README and metadata.json are not articles and are passed over silently.
     """
     out = Discovery()
     seen: set[Path] = set()
+
+    def add(f: Path) -> None:
+        real = f.resolve()
+        if real not in seen:
+            seen.add(real)
+            out.files.append(f)
+
     for raw in paths:
         path = Path(raw)
+        if path.is_symlink() and not path.is_dir():
+            out.problems.append(Problem(str(path), _link_reason(path)))
+            continue
         if not path.exists():
             out.problems.append(Problem(str(path), "no such file or directory"))
             continue
         if path.is_dir():
-            for f in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = f.relative_to(path)
-                if any(part.startswith((".", "_")) for part in rel.parts):
-                    continue
-                if f.name.lower() in NOT_ARTICLES or f.suffix.lower() not in SUPPORTED:
-                    continue
-                if f.resolve() not in seen:
-                    seen.add(f.resolve())
-                    out.files.append(f)
+            _walk(path, path.resolve(), out, add)
+        elif not path.is_file():
+            out.problems.append(Problem(str(path), f"{_odd_kind(path.stat().st_mode)}, not an article file"))
         elif path.suffix.lower() not in SUPPORTED:
             out.problems.append(Problem(str(path), f"unsupported file type '{path.suffix or '(none)'}' "
                                                    f"(supported: {', '.join(sorted(SUPPORTED))})"))
-        elif path.resolve() not in seen:
-            seen.add(path.resolve())
-            out.files.append(path)
+        else:
+            add(path)
     return out
+
+
+def _walk(directory: Path, root: Path, out: Discovery, add) -> None:
+    """Depth-first, sorted, without following any link; ``root`` is the resolved folder given."""
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        out.problems.append(Problem(str(directory), f"folder cannot be read ({exc.strerror or exc}); its files "
+                                                    "were not indexed"))
+        return
+    for entry in entries:
+        if entry.name.startswith((".", "_")):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                out.problems.append(Problem(str(path), _link_reason(path)))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if _is_candidate(entry.name):
+                    out.problems.append(Problem(str(path), "a folder, not an article file: its name looks like "
+                                                           "a file's; the files inside it are read as a folder's"))
+                _walk(path, root, out, add)
+                continue
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError as exc:
+            out.problems.append(Problem(str(path), f"cannot be examined ({exc.strerror or exc})"))
+            continue
+        if not stat.S_ISREG(mode):
+            out.problems.append(Problem(str(path), f"{_odd_kind(mode)}, not an article file"))
+            continue
+        if not _is_candidate(entry.name):
+            continue
+        if not path.resolve().is_relative_to(root):
+            out.problems.append(Problem(str(path), f"resolves outside {root}; not read"))
+            continue
+        add(path)
 
 
 def read_sidecar(directory: Path) -> tuple[dict[str, dict[str, Any]], Problem | None]:
     """The ``articles`` table of ``directory/metadata.json`` ({} when there is none)."""
     path = directory / SIDECAR
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return {}, None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(read_bytes(path, SIDECAR_MAX_BYTES).decode("utf-8"))
+    except LoadError as exc:
+        return {}, Problem(str(path), f"metadata sidecar skipped: {exc}; its metadata was not applied")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return {}, Problem(str(path), f"metadata sidecar is not valid JSON ({exc}); its metadata was not applied")
     articles = data.get("articles") if isinstance(data, dict) else None
     if not isinstance(articles, dict) or not all(isinstance(v, dict) for v in articles.values()):
@@ -109,7 +206,12 @@ def read_sidecar(directory: Path) -> tuple[dict[str, dict[str, Any]], Problem | 
 # ---------------------------------------------------------------- reading bytes safely
 
 def read_text_file(path: Path, max_bytes: int) -> str:
-    """Decoded text of a text file, or LoadError(empty / binary / oversized / undecodable)."""
+    """Decoded text of a text file, or LoadError(empty / binary / oversized / undecodable).
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark are read directly; any
+    other bytes are given to charset-normalizer, which names the encoding that fits them with little
+    "mess" (mojibake) or none at all: then the file is not text and is skipped.
+    """
     data = read_bytes(path, max_bytes)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):           # UTF-16 with a byte-order mark
         try:
@@ -119,13 +221,13 @@ def read_text_file(path: Path, max_bytes: int) -> str:
     else:
         if b"\x00" in data[:8192]:
             raise LoadError("binary file (contains NUL bytes), not text")
+        head = data[:8192]
+        if sum(1 for b in head if b < 32 and b not in b"\n\r\t\f") > max(8, len(head) // 100):
+            raise LoadError("binary file (control characters), not text")     # in any ASCII-based encoding
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")            # old Windows exports
-            except UnicodeDecodeError:
-                raise LoadError("not UTF-8 text (cannot decode it); save it as UTF-8") from None
+            text = _detect_text(data)
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:8192]) // 100):
         raise LoadError("binary file (control characters), not text")
@@ -134,20 +236,60 @@ def read_text_file(path: Path, max_bytes: int) -> str:
     return text
 
 
+def _detect_text(data: bytes) -> str:
+    """Text in a legacy encoding (cp1252, Latin-1, ...) found by charset-normalizer, or LoadError.
+
+    charset-normalizer names *some* encoding for many random byte strings (cp949, big5, EBCDIC...), so
+    its answer must also look like prose: words or lines separated by spaces or line breaks, as every
+    language's articles are (random bytes above 127 hold none)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise LoadError("not text: no character encoding reads these bytes as language (binary data, "
+                        "or text in an unknown encoding); save it as UTF-8")
+    text = str(best)
+    if best.encoding in ("cp1250", "cp1252", "latin_1", "iso8859_15"):
+        try:
+            text = data.decode("cp1252")            # old Windows exports: the usual Western encoding
+        except UnicodeDecodeError:
+            pass
+    sample = text[:65536]
+    separators = sum(1 for ch in sample if ch in " \n\t\r\u3000")
+    if separators < max(1, len(sample) // 200):
+        raise LoadError(f"not text: read as {best.encoding} it has no spaces or line breaks (binary data, or "
+                        "text in an unknown encoding); save it as UTF-8")
+    return text
+
+
 def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, never through a symbolic link and never blocking on a pipe."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError("symbolic link, not followed") from exc
+        raise LoadError(f"cannot read it ({exc.strerror or exc})") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise LoadError(f"{_odd_kind(st.st_mode)}, not an article file")
+        size = st.st_size
+        if size == 0:
+            raise LoadError("empty file (0 bytes)")
+        if size > max_bytes:
+            raise LoadError(f"oversized: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit "
+                            "(NEWSRAG_INGEST__MAX_FILE_MB)")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError(f"cannot read it ({exc.strerror or exc})") from exc
-    if size == 0:
-        raise LoadError("empty file (0 bytes)")
-    if size > max_bytes:
-        raise LoadError(f"oversized: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit "
-                        "(NEWSRAG_INGEST__MAX_FILE_MB)")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read it ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise LoadError(f"oversized: over the {max_bytes / 1e6:.1f} MB limit (NEWSRAG_INGEST__MAX_FILE_MB)")
+    return data
 
 
 # ---------------------------------------------------------------- formats

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import hashlib
 import json
 import sys
@@ -36,7 +38,8 @@ from rag.types import Article
 if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
-CHUNKER_VERSION = 2          # 2: chunks carry pub_lo/pub_hi for date filters
+MAX_TITLE_CHARS = 300        # longer headlines are cut (the headline is embedded with every chunk)
+CHUNKER_VERSION = 3          # 2: chunks carry pub_lo/pub_hi for date filters; 3: chunks bounded in characters too
 
 
 @dataclass
@@ -48,6 +51,7 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    repaired: list[str] = field(default_factory=list)            # what an interrupted run left, put right
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -71,6 +75,8 @@ class IngestReport:
             f"({self.chunks_per_s:.1f} chunks/s)"
             + (f", plus {self.model_seconds:.1f} s loading the embedding model." if self.model_seconds >= 0.05 else "."),
         ]
+        if self.repaired:
+            lines.append("Repaired what an interrupted run had left: " + "; ".join(self.repaired) + ".")
         if self.skipped:
             lines.append(f"FAILED: {self.failed} file{'s' if self.failed != 1 else ''} skipped (listed above).")
         else:
@@ -135,6 +141,12 @@ def load_articles(paths: Sequence[Path | str], settings: "Settings",
                 skipped.append((doc.source_path, f"could not be cleaned ({exc.__class__.__name__}: {exc})"))
                 log(f"skipped {doc.source_path}: could not be cleaned ({exc})")
                 continue
+            if article.title and len(article.title) > MAX_TITLE_CHARS:
+                # a headline is a line, not a document: an endless one would leave no room in any chunk
+                cut = article.title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip() or article.title[:MAX_TITLE_CHARS]
+                warns = [*warns, f"{doc.source_path}: headline of {len(article.title)} characters cut to "
+                                 f"{len(cut)}"]
+                article = dataclasses.replace(article, title=cut + "…")
             for w in warns:
                 warnings.append(w)
                 log(f"warning: {w}")
@@ -167,27 +179,52 @@ def ingest(paths: Sequence[Path | str], settings: "Settings", *, prune: bool = F
     report.location = store.location
     records = store.article_records()
     hashes = {a.doc_id: index_hash(a, embedder.name, settings) for a in articles}
+    in_input = {a.doc_id for a in articles}
+
+    # an article marked done must have exactly its chunks: a run killed in the middle of a prune or an
+    # edit (or an older version of this program) can leave one with none or some; it is indexed again when
+    # it is in the input and leaves the index otherwise. Chunks of no article at all are deleted.
+    counts = collections.Counter(str(meta.get("doc_id")) for _cid, meta in store.iter_chunk_metadata())
+    damaged = {d for d, r in records.items() if r.status == "ok" and counts.get(d, 0) != r.n_chunks}
+    stray = [d for d in counts if d not in records]
+    if stray:
+        store.delete_chunks_of(stray)
+        n = sum(counts[d] for d in stray)
+        report.repaired.append(f"deleted {n} chunk{'s' if n != 1 else ''} that belonged to no article")
+
     todo: list[Article] = []
     for a in articles:
         rec = records.get(a.doc_id)
-        if rec is not None and rec.status == "ok" and rec.index_hash == hashes[a.doc_id]:
+        if rec is not None and rec.status == "ok" and rec.index_hash == hashes[a.doc_id] and a.doc_id not in damaged:
             report.unchanged += 1
             report.chunks += rec.n_chunks
         else:
             todo.append(a)
-            if rec is not None and rec.status == "ok":
-                report.updated += 1
-            else:
-                report.new += 1
+            if a.doc_id not in damaged:                   # (a repair is counted below, not as an edit)
+                if rec is not None and rec.status == "ok":
+                    report.updated += 1
+                else:
+                    report.new += 1
+    reindexed = sum(1 for a in articles if a.doc_id in damaged)
+    if reindexed:
+        report.repaired.append(f"indexed again {reindexed} article{'s' if reindexed != 1 else ''} whose chunks "
+                               "were missing")
 
     # what leaves the index: with --prune everything not in the input; always the half-written
-    # (pending) records of articles that are no longer in the input.
-    in_input = {a.doc_id for a in articles}
-    leaving = [d for d, r in records.items() if d not in in_input and (prune or r.status != "ok")]
+    # (pending) records of articles that are no longer in the input, and done ones whose chunks are gone.
+    # They are marked pending before their chunks go, so a run killed here is finished by the next one.
+    leaving = [d for d, r in records.items()
+               if d not in in_input and (prune or r.status != "ok" or d in damaged)]
     if leaving:
+        finishing = [d for d in leaving if records[d].status != "ok" or d in damaged]
+        store.put_articles([(d, "", {**records[d].metadata, "status": "pending"}) for d in leaving
+                            if records[d].status == "ok"])
         store.delete_chunks_of(leaving)
         store.delete_articles(leaving)
         report.removed = len(leaving)
+        if finishing:
+            report.repaired.append(f"removed {len(finishing)} article{'s' if len(finishing) != 1 else ''} no longer "
+                                   "in the input that an interrupted run had left half-removed or half-written")
     if prune:
         orphans = store.delete_chunks_not_of([d for d in records if d not in leaving] + list(in_input))
         if orphans:
@@ -200,8 +237,8 @@ def ingest(paths: Sequence[Path | str], settings: "Settings", *, prune: bool = F
                                                                n_chunks=0)) for a in todo])
         report.chunks += _index_articles(todo, hashes, store, embedder, settings, report, progress)
 
-    if todo or leaving or not (Path(settings.paths.index_dir) / "bm25").exists():
-        sync_bm25(store, settings, force=bool(todo or leaving))
+    if todo or leaving or stray or not (Path(settings.paths.index_dir) / "bm25").exists():
+        sync_bm25(store, settings, force=bool(todo or leaving or stray))
     report.seconds = time.perf_counter() - started
     return report
 
