@@ -303,6 +303,8 @@ class ChatService:
             for event in self.answerer.stream(q, history):
                 if event.kind == "status":
                     turn.status = event.text
+                elif event.kind == "evidence":
+                    turn.evidence = event.text
                 elif event.kind == "token":
                     turn.draft += event.text
                     turn.status = "Writing the answer… (it is checked against the articles when done)"

@@ -246,6 +246,7 @@ class Turn:
     question: str
     answer: Answer | None = None
     draft: str = ""
+    evidence: str = ""               # the passages being read, shown while the answer is written
     status: str = ""
     error: str | None = None
     articles: dict[str, Article] = field(default_factory=dict)   # cited articles, for the source cards
@@ -303,9 +304,18 @@ def turn_html(turn: Turn, index: int, allowed_urls: Iterable[str] = ()) -> str:
         status = (f'<div class="nr-status" role="status"><span class="nr-spinner" aria-hidden="true"></span>'
                   f'{esc(turn.status or "Working…")}</div>')
         draft = f'<div class="nr-draft">{esc(turn.draft)}</div>' if turn.draft else ""
-        bot = status + draft
+        bot = status + draft + evidence_html(turn.evidence)
     return (f'<div class="nr-turn" data-turn="{index}">{user}'
             f'<div class="nr-msg nr-bot"><div class="nr-bubble">{bot}</div></div></div>')
+
+
+def evidence_html(evidence: str) -> str:
+    """The numbered passages being read (one per line: "[n] headline (outlet, date): “lead sentence”"), shown
+    under the pending answer so the reader sees the quotes before the model has written a word."""
+    if not evidence.strip():
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in evidence.splitlines() if line.strip())
+    return f'<div class="nr-evidence"><div class="nr-evidence-title">Reading these passages:</div><ul>{items}</ul></div>'
 
 
 EMPTY_TRANSCRIPT = (

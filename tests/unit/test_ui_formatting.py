@@ -168,6 +168,16 @@ def test_transcript_escapes_user_question_and_shows_draft_while_streaming():
     assert "Partial &lt;b&gt;draft" in html and "Writing…" in html
 
 
+def test_pending_turn_shows_the_passages_being_read_escaped_and_drops_them_once_answered():
+    t = fmt.Turn(question="q?", status="Reading the passages…",
+                 evidence="[1] SHAMROCK CUTS PRICES (Reuters, 1987-02-26): \u201cIt cut <b>prices</b>.\u201d\n[2] Other: x")
+    html = fmt.transcript_html([t])
+    assert "Reading these passages" in html and html.count("<li>") == 2
+    assert "&lt;b&gt;prices" in html and "<b>prices" not in html
+    t.answer = answer()
+    assert "Reading these passages" not in fmt.transcript_html([t])
+
+
 def test_sources_panel_groups_by_turn_latest_active():
     t0 = fmt.Turn(question="first", answer=answer(), articles={"000_a": ART})
     t1 = fmt.Turn(question="second", answer=answer(citations=[cit(1), cit(2, start=0, end=10)]),
