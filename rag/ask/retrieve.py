@@ -12,22 +12,42 @@ Scores on every :class:`~rag.types.Scored`:
 * ``dense`` - the same cosine, unclipped; ``bm25`` - the raw BM25 score (None when BM25 did not
   return the chunk); ``rrf`` - the fused score that decided the order; ``rank`` - 1-based.
 
-Filters: ``outlet`` matches case-insensitively anywhere in the outlet name ("nbc" finds "NBC News");
-``published_from`` / ``published_to`` take partial ISO dates ("2024", "2024-05", "2024-05-03") and keep
-articles whose publication period overlaps the range. An article with an unknown date is left out
-when a date filter is given.
+Filters (a :class:`SearchFilter`, or the same fields as keyword arguments): ``outlet`` matches
+case-insensitively anywhere in the outlet name ("nbc" finds "NBC News"); ``published_from`` /
+``published_to`` take partial ISO dates ("2024", "2024-05", "2024-05-03") and keep articles whose
+publication period overlaps the range. An article with an unknown date is left out when a date filter
+is given. ``prefer_recent`` adds a third ranked list to the fusion, the candidates newest first, so
+among passages about as relevant the newer ones lead ("latest", "recent" in a question: see
+:mod:`rag.ask.dates`).
+
+Filtered search stays fast at 100k chunks without Chroma's ``where`` (which walks the HNSW graph
+checking metadata): a per-process chunk table (outlet and publication days of every chunk, in the BM25
+index's order) turns a filter into a boolean mask in a few milliseconds; BM25 scores only under the
+mask; the dense side scores the kept chunks exactly from a memory-mapped matrix of the chunk vectors
+when they are at most ``EXACT_DENSE_ROWS``, and otherwise over-fetches from the unfiltered HNSW index
+and keeps the hits under the mask (falling back to exact scoring if too few survive).
+
+A caller that cannot pass the filter down (the answer pipeline, which calls ``retrieve`` itself) can
+set it for a block of code with :func:`search_scope`, or for every step of an answer stream with
+:func:`scoped_stream`.
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
+import contextvars
+import math
 import re
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.backends.bm25 import BM25Index, index_fingerprint, sync_bm25
+from rag.backends.bm25 import BM25Index, cache_path, index_fingerprint, sync_bm25
+from rag.backends.chunk_vectors import sync_chunk_vectors
 from rag.backends.embeddings import Embedder, make_embedder
 from rag.backends.store import ArticleRecord, ChromaStore
 from rag.errors import BackendError, QuestionError
@@ -37,6 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+EXACT_DENSE_ROWS = 20_000     # a filter keeping at most this many chunks is scored exactly from the vectors
+MAX_OUTLET_CHARS = 200
 
 
 def date_bounds(value: str, *, what: str = "date") -> tuple[str, str]:
@@ -65,6 +87,152 @@ def _article_from(doc_id: str, text: str, meta: dict) -> Article:
                    source_path=meta.get("source_path"), content_hash=str(meta.get("content_hash", "")))
 
 
+@dataclass(frozen=True)
+class SearchFilter:
+    """What a search is limited to, and whether newer articles lead. Empty fields mean no limit."""
+
+    outlet: str | None = None
+    published_from: str | None = None      # partial ISO date: "1987", "1987-03", "1987-03-09"
+    published_to: str | None = None
+    prefer_recent: bool = False
+
+    @property
+    def active(self) -> bool:
+        """True when the filter leaves some articles out."""
+        return bool(self.outlet or self.published_from or self.published_to)
+
+    def __bool__(self) -> bool:
+        return self.active or self.prefer_recent
+
+    def validated(self) -> "SearchFilter":
+        """The same filter with blanks as None; a clear QuestionError for a bad date, range or outlet."""
+        outlet = self.outlet.strip() if isinstance(self.outlet, str) else self.outlet
+        if outlet is not None and not isinstance(outlet, str):
+            raise QuestionError("the outlet filter must be text, e.g. Reuters")
+        if outlet and len(outlet) > MAX_OUTLET_CHARS:
+            raise QuestionError(f"the outlet filter is {len(outlet)} characters long; at most {MAX_OUTLET_CHARS}")
+        lo_s = (self.published_from or "").strip() or None
+        hi_s = (self.published_to or "").strip() or None
+        lo = date_bounds(lo_s, what="the start date (from)")[0] if lo_s else None
+        hi = date_bounds(hi_s, what="the end date (to)")[1] if hi_s else None
+        if lo and hi and lo > hi:
+            raise QuestionError(f"the date range is empty: from {lo_s} is after to {hi_s}; swap them")
+        return SearchFilter(outlet or None, lo_s, hi_s, bool(self.prefer_recent))
+
+    def merged(self, **fields: Any) -> "SearchFilter":
+        """This filter with the given fields replaced, those that are None left as they are."""
+        return replace(self, **{k: v for k, v in fields.items() if v is not None})
+
+    @classmethod
+    def from_time_scope(cls, scope: Any, outlet: str | None = None) -> "SearchFilter":
+        """From a :class:`rag.ask.dates.TimeScope` (start, end as dates or None; prefer_recent)."""
+        start, end = getattr(scope, "start", None), getattr(scope, "end", None)
+        return cls(outlet=outlet, published_from=start.isoformat() if start else None,
+                   published_to=end.isoformat() if end else None,
+                   prefer_recent=bool(getattr(scope, "prefer_recent", False)))
+
+    def describe(self) -> str:
+        """A short human description: "outlet Reuters, 1987-03-01 to 1987-03-31, newest first"."""
+        parts = []
+        if self.outlet:
+            parts.append(f"outlet “{self.outlet}”")
+        if self.published_from or self.published_to:
+            lo = date_bounds(self.published_from)[0] if self.published_from else "…"
+            hi = date_bounds(self.published_to)[1] if self.published_to else "…"
+            parts.append(lo if lo == hi else f"{lo} to {hi}")
+        if self.prefer_recent:
+            parts.append("newest first")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outlet": self.outlet, "published_from": self.published_from,
+                "published_to": self.published_to, "prefer_recent": self.prefer_recent}
+
+
+_SCOPE: contextvars.ContextVar[SearchFilter | None] = contextvars.ContextVar("newsrag_search_filter", default=None)
+
+
+@contextlib.contextmanager
+def search_scope(search_filter: SearchFilter | None) -> Iterator[None]:
+    """Every ``Retriever.retrieve`` in this block (same thread/context) uses ``search_filter`` unless it
+    is given one explicitly."""
+    token = _SCOPE.set(search_filter.validated() if search_filter else None)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def current_scope() -> SearchFilter | None:
+    return _SCOPE.get()
+
+
+def scoped_stream(events: Iterator[Any], search_filter: SearchFilter | None) -> Iterator[Any]:
+    """Run each step of the generator ``events`` inside :func:`search_scope`: works when the steps run
+    on different threads (a web server advancing a stream from a thread pool)."""
+    if not search_filter:
+        yield from events
+        return
+    search_filter = search_filter.validated()
+    while True:
+        with search_scope(search_filter):
+            try:
+                item = next(events)
+            except StopIteration:
+                return
+        yield item
+
+
+def _day_number(iso: str) -> int:
+    return int(iso.replace("-", ""))
+
+
+class _ChunkTable:
+    """Outlet and publication days of every article and every chunk (BM25 order), as numpy arrays."""
+
+    def __init__(self, records: dict[str, ArticleRecord], bm25: BM25Index):
+        self.doc_ids = sorted(records)
+        pos = {d: i for i, d in enumerate(self.doc_ids)}
+        n = len(self.doc_ids)
+        self.doc_lo = np.zeros(n + 1, dtype=np.int32)        # 0: date unknown; the extra last slot is "no article"
+        self.doc_hi = np.zeros(n + 1, dtype=np.int32)
+        outlets: dict[str, int] = {}
+        self.doc_outlet = np.full(n + 1, -1, dtype=np.int32)
+        for i, d in enumerate(self.doc_ids):
+            meta = records[d].metadata
+            published = meta.get("published")
+            if published:
+                try:
+                    lo, hi = date_bounds(str(published))
+                    self.doc_lo[i], self.doc_hi[i] = _day_number(lo), _day_number(hi)
+                except QuestionError:
+                    pass
+            outlet = meta.get("outlet")
+            if outlet:
+                self.doc_outlet[i] = outlets.setdefault(str(outlet).casefold(), len(outlets))
+        self.outlets = sorted(outlets, key=outlets.__getitem__)
+        bm25_to_doc = np.asarray([pos.get(d, n) for d in bm25.doc_ids] or [n], dtype=np.int32)
+        self.chunk_doc = bm25_to_doc[bm25.doc_index] if len(bm25) else np.zeros(0, dtype=np.int32)
+        self.chunk_hi = self.doc_hi[self.chunk_doc]
+        self.row = {cid: i for i, cid in enumerate(bm25.chunk_ids)}
+
+    def doc_mask(self, flt: SearchFilter) -> np.ndarray:
+        keep = np.ones(len(self.doc_lo), dtype=bool)
+        keep[-1] = False
+        if flt.outlet:
+            needle = flt.outlet.casefold().strip()
+            ids = [i for i, o in enumerate(self.outlets) if needle in o]
+            keep &= np.isin(self.doc_outlet, np.asarray(ids, dtype=np.int32))
+        if flt.published_from:
+            keep &= self.doc_hi >= _day_number(date_bounds(flt.published_from)[0])
+        if flt.published_to:
+            keep &= (self.doc_lo > 0) & (self.doc_lo <= _day_number(date_bounds(flt.published_to)[1]))
+        return keep
+
+    def chunk_mask(self, flt: SearchFilter) -> np.ndarray:
+        return self.doc_mask(flt)[self.chunk_doc]
+
+
 class Retriever:
     """Hybrid retrieval over one index. Build with :meth:`from_settings`; tests may inject parts."""
 
@@ -77,7 +245,10 @@ class Retriever:
         self._records = {d: r for d, r in records.items() if r.status == "ok"}
         self._fingerprint = index_fingerprint(records)
         self._articles: dict[str, Article] | None = None
+        self._table: _ChunkTable | None = None
+        self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
+        self._filter_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: "Settings", embedder: Embedder | None = None) -> "Retriever":
@@ -99,11 +270,12 @@ class Retriever:
         records = store.article_records()
         fingerprint = index_fingerprint(records)
         bm25 = sync_bm25(store, self.settings, records=records)
-        with self._lock:
+        with self._lock, self._filter_lock:
             self.store = store
             self._bm25, self._fingerprint = bm25, fingerprint
             self._records = {d: r for d, r in records.items() if r.status == "ok"}
             self._articles = None
+            self._table, self._vectors = None, None
         return True
 
     # ------------------------------------------------------------------ corpus
@@ -124,32 +296,81 @@ class Retriever:
         rows = self.store.get_articles([doc_id])
         return _article_from(*rows[0]) if rows and rows[0][2].get("status") == "ok" else None
 
-    # ------------------------------------------------------------------ search
+    # ------------------------------------------------------------------ filters
+    def _chunk_table(self) -> _ChunkTable:
+        with self._filter_lock:
+            if self._table is None:
+                self._table = _ChunkTable(self._records, self._bm25)
+            return self._table
+
+    def _chunk_vectors(self) -> np.ndarray:
+        with self._filter_lock:
+            if self._vectors is None:
+                self._vectors = sync_chunk_vectors(self.store, self._bm25, cache_path(self.settings))
+            return self._vectors
+
+    def prepare_filters(self) -> None:
+        """Build the chunk table and load (or build) the chunk vectors now, so the first filtered
+        question does not pay for it (safe from a background thread)."""
+        self._chunk_table()
+        self._chunk_vectors()
+
     def filter_doc_ids(self, *, outlet: str | None = None, published_from: str | None = None,
                        published_to: str | None = None) -> list[str] | None:
         """Document ids passing the filters (None when there is no filter)."""
-        if not outlet and not published_from and not published_to:
+        flt = SearchFilter(outlet, published_from, published_to).validated()
+        if not flt.active:
             return None
-        lo = date_bounds(published_from, what="published_from")[0] if published_from else None
-        hi = date_bounds(published_to, what="published_to")[1] if published_to else None
-        needle = outlet.casefold().strip() if outlet else None
-        keep = []
-        for doc_id, rec in self._records.items():
-            meta = rec.metadata
-            if needle and needle not in str(meta.get("outlet") or "").casefold():
-                continue
-            if lo or hi:
-                published = meta.get("published")
-                if not published:
-                    continue
-                try:
-                    a_lo, a_hi = date_bounds(str(published))
-                except QuestionError:
-                    continue
-                if (lo and a_hi < lo) or (hi and a_lo > hi):
-                    continue
-            keep.append(doc_id)
-        return sorted(keep)
+        table = self._chunk_table()
+        keep = table.doc_mask(flt)[:-1]
+        return [table.doc_ids[i] for i in np.flatnonzero(keep)]
+
+    def count_chunks(self, search_filter: SearchFilter | None = None) -> int:
+        """How many chunks a search with this filter chooses from."""
+        if not search_filter or not search_filter.active:
+            return len(self._bm25)
+        return int(self._chunk_table().chunk_mask(search_filter.validated()).sum())
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The first and last publication day in the index (ISO), None when no article is dated."""
+        table = self._chunk_table()
+        known = table.doc_lo[table.doc_lo > 0]
+        if not known.size:
+            return None, None
+        def iso(n: int) -> str:
+            return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
+        return iso(int(known.min())), iso(int(table.doc_hi.max()))
+
+    def _effective_filter(self, search_filter: SearchFilter | None, **fields: Any) -> SearchFilter:
+        base = search_filter if search_filter is not None else (current_scope() or SearchFilter())
+        return base.merged(**fields).validated()
+
+    def _dense_filtered(self, qvec: np.ndarray, n: int, mask: np.ndarray, kept: int) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunks under ``mask``: exact over the kept rows when they are few, else an
+        over-fetched unfiltered HNSW search whose hits are kept under the mask."""
+        bm25 = self._bm25
+        total = len(bm25)
+        if kept > EXACT_DENSE_ROWS:
+            table = self._chunk_table()
+            fetch = min(total, max(n, math.ceil(n * total / kept * 2.0)))
+            got = self.store.chunks.query(query_embeddings=[np.asarray(qvec, dtype=np.float32)],
+                                          n_results=fetch, include=["distances"])
+            out = []
+            for cid, dist in zip(got["ids"][0], got["distances"][0]):
+                row = table.row.get(cid)
+                if row is not None and mask[row]:
+                    out.append((cid, 1.0 - float(dist)))
+                    if len(out) == n:
+                        return out
+        vecs = self._chunk_vectors()
+        rows = np.flatnonzero(mask)
+        sims = np.asarray(vecs[rows], dtype=np.float32) @ np.asarray(qvec, dtype=np.float32)
+        if sims.size > n:
+            part = np.argpartition(-sims, n - 1)[:n]
+        else:
+            part = np.arange(sims.size)
+        order = part[np.argsort(-sims[part], kind="stable")]
+        return [(bm25.chunk_ids[rows[i]], float(sims[i])) for i in order]
 
     def _where(self, allowed: list[str] | None, *, outlet: str | None, published_from: str | None,
                published_to: str | None) -> dict | None:
@@ -168,43 +389,72 @@ class Retriever:
             clauses.append({"pub_lo": {"$lte": int(date_bounds(published_to)[1].replace("-", ""))}})
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    # ------------------------------------------------------------------ search
     def retrieve(self, query: str, k: int | None = None, *, outlet: str | None = None,
-                 published_from: str | None = None, published_to: str | None = None) -> list[Scored]:
-        """The ``k`` best passages for ``query``, best first (empty when nothing is indexed or matches)."""
+                 published_from: str | None = None, published_to: str | None = None,
+                 prefer_recent: bool | None = None, search_filter: SearchFilter | None = None) -> list[Scored]:
+        """The ``k`` best passages for ``query``, best first (empty when nothing is indexed or matches).
+
+        The filter is ``search_filter`` (else the one set by :func:`search_scope`, else none), with the
+        keyword arguments given here replacing its fields."""
         if not isinstance(query, str) or not query.strip():
             raise QuestionError("the question is empty: type a question about the articles")
         cfg = self.settings.retrieval
         k = cfg.k if k is None else int(k)
         if k <= 0:
             return []
-        allowed = self.filter_doc_ids(outlet=outlet, published_from=published_from, published_to=published_to)
-        if allowed is not None and not allowed:
-            return []
-        where = self._where(allowed, outlet=outlet, published_from=published_from, published_to=published_to)
-        bm25 = self._bm25
+        flt = self._effective_filter(search_filter, outlet=outlet, published_from=published_from,
+                                     published_to=published_to, prefer_recent=prefer_recent)
         n_cand = max(cfg.candidates, k)
+        bm25 = self._bm25
         qvec = self.embedder.embed([query])[0]
-        try:
-            found = self.store.search(qvec, n_cand, where)
-        except Exception as first:  # chromadb raises its own types; a stale in-process copy is the usual cause
+        dense_hits: dict[str, dict] = {}
+        if flt.active:
+            table = self._chunk_table()
+            mask = table.chunk_mask(flt)
+            kept = int(mask.sum())
+            if not kept:
+                return []
             try:
-                self.refresh(force=True)
-                found = self.store.search(qvec, n_cand, where)
-            except Exception as exc:
-                raise BackendError(f"the vector index in {self.store.location} could not be searched ({exc}). "
-                                   "Restart this process; if the error stays, rebuild the index with "
-                                   "`newsrag ingest --rebuild`") from first
-            bm25 = self._bm25
-        records = self._records
-        allowed_set = set(allowed) if allowed is not None else None
-        # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
-        dense_hits = {h["id"]: h for h in found if h["metadata"].get("doc_id") in records
-                      and (allowed_set is None or h["metadata"].get("doc_id") in allowed_set)}
-        dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
-        sparse = bm25.top(query, n_cand, allowed)
+                dense = self._dense_filtered(qvec, n_cand, mask, kept)
+            except Exception as exc:    # the vector matrix could not be built: Chroma's own filter
+                if isinstance(exc, QuestionError):
+                    raise
+                allowed = self.filter_doc_ids(outlet=flt.outlet, published_from=flt.published_from,
+                                              published_to=flt.published_to) or []
+                where = self._where(allowed, outlet=flt.outlet, published_from=flt.published_from,
+                                    published_to=flt.published_to)
+                dense_hits = {h["id"]: h for h in self.store.search(qvec, n_cand, where)
+                              if h["id"] in table.row and mask[table.row[h["id"]]]}
+                dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
+            sparse = bm25.top(query, n_cand, mask=mask)
+        else:
+            try:
+                found = self.store.search(qvec, n_cand, None)
+            except Exception as first:  # chromadb raises its own types; a stale in-process copy is the usual cause
+                try:
+                    self.refresh(force=True)
+                    found = self.store.search(qvec, n_cand, None)
+                except Exception as exc:
+                    raise BackendError(f"the vector index in {self.store.location} could not be searched ({exc}). "
+                                       "Restart this process; if the error stays, rebuild the index with "
+                                       "`newsrag ingest --rebuild`") from first
+                bm25 = self._bm25
+            records = self._records
+            # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
+            dense_hits = {h["id"]: h for h in found if h["metadata"].get("doc_id") in records}
+            dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
+            sparse = bm25.top(query, n_cand)
 
+        ranked_lists = [dense, sparse]
+        if flt.prefer_recent:
+            table = self._chunk_table()
+            pool = {cid for cid, _ in dense} | {cid for cid, _ in sparse}
+            dated = [(cid, int(table.chunk_hi[table.row[cid]])) for cid in pool if cid in table.row]
+            dated = [x for x in dated if x[1] > 0]
+            ranked_lists.append(sorted(dated, key=lambda x: (-x[1], x[0])))
         fused: dict[str, float] = {}
-        for ranked in (dense, sparse):
+        for ranked in ranked_lists:
             for rank, (cid, _score) in enumerate(ranked, 1):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (cfg.rrf_k + rank)
         if not fused:
@@ -212,18 +462,28 @@ class Retriever:
         bm25_scores = dict(sparse)
         dense_scores = dict(dense)
         top = sorted(fused, key=lambda c: (-fused[c], -dense_scores.get(c, -1.0), c))[:k]
-        # passages found by BM25 alone: fetch them, with their vectors for the relevance score
-        fetched = self.store.get_chunks([c for c in top if c not in dense_hits], embeddings=True)
+        # passages not fetched by the dense search: their text, and their vectors for the relevance score
+        vectors = self._vectors if flt.active else None
+        missing = [c for c in top if c not in dense_hits]
+        fetched = self.store.get_chunks(missing, embeddings=vectors is None and any(c not in dense_scores
+                                                                                   for c in missing))
         out: list[Scored] = []
         for cid in top:
             if cid in dense_hits:
                 item, cos = dense_hits[cid], dense_hits[cid]["cosine"]
             elif cid in fetched:
                 item = fetched[cid]
-                cos = float(np.dot(item["embedding"], qvec))
+                if cid in dense_scores:
+                    cos = dense_scores[cid]
+                elif vectors is not None:
+                    cos = float(np.dot(vectors[self._chunk_table().row[cid]], qvec))
+                else:
+                    cos = float(np.dot(item["embedding"], qvec))
             else:                     # deleted by a concurrent ingest
                 continue
             meta = item["metadata"]
+            if meta.get("doc_id") not in self._records:
+                continue
             chunk = Chunk(chunk_id=cid, doc_id=meta["doc_id"], text=item["text"], start=int(meta["start"]),
                           end=int(meta["end"]), title=meta.get("title"), title_derived=bool(meta.get("title_derived")),
                           outlet=meta.get("outlet"), published=meta.get("published"), url=meta.get("url"))
