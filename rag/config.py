@@ -82,6 +82,8 @@ class RetrievalSettings(_Section):
     candidates: int = Field(40, ge=1, le=1000, description="Candidates taken from each of dense and BM25 before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_relevance: float = Field(0.25, description="Below this relevance score retrieval reports no relevant passage.")
+    reference_date: str | None = Field(None, description="The day relative time in a question (\"last week\", "
+                                       "\"in March\") is counted from, YYYY-MM-DD; unset: the newest article's day.")
 
 
 class LLMSettings(_Section):
@@ -121,12 +123,8 @@ class UISettings(_Section):
     concurrency: int = Field(1, ge=1, description="Answers generated at once (size it to the LLM backend).")
     max_queue: int = Field(16, ge=1, description="Requests waiting beyond this get a 'busy, try again' message.")
     rate_limit_per_minute: int = Field(20, ge=0, description="Questions per client per minute; 0 disables.")
-    examples: list[str] = Field(default_factory=lambda: [
-        "What is the Migrant Protection Protocols program?",
-        "How many asylum seekers were returned to Mexico on Friday?",
-        "Why did Mayorkas and Blinken travel to Mexico?",
-        "How many migrants is Mexico stopping compared with a year ago?",
-    ], description="Example questions shown under the chat box (suited to the bundled corpus).")
+    examples: list[str] = Field(default_factory=list, description="Example questions shown under the chat box; "
+                                "empty (the default): made from the headlines of the newest indexed articles.")
 
 
 class Settings(_Section):

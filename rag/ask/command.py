@@ -1,4 +1,11 @@
-"""`newsrag ask "question" [--json] [--history FILE]`: answer one question from the indexed articles."""
+"""`newsrag ask "question" [--json] [--history FILE] [--outlet O] [--from D] [--to D] [--recent] [--dates auto|off]`:
+answer one question from the indexed articles.
+
+The filters are those of `newsrag retrieve` (rag/ask/retrieve_command.py): relative time in the question
+("last week", "in March", "latest") is resolved against the collection's newest article and limits the
+search; --from / --to / --outlet / --recent given here take precedence. The answer step itself is
+unchanged: it runs with every retrieval limited to the filter (rag.ask.retrieve.scoped_stream).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     parser.add_argument("--history", type=Path,
                         help='JSON file with the conversation so far: [{"role": "user"|"assistant", "content": "..."}]')
+    from rag.ask.retrieve_command import add_filter_arguments
+
+    add_filter_arguments(parser)
 
 
 def _read_history(path: Path | None) -> list[dict] | None:
@@ -58,16 +68,32 @@ def render_text(answer) -> str:
 def run(args, settings) -> int:
     from rag.ask.pipeline import Answerer, validate_history, validate_question
 
+    from rag.ask.retrieve import scoped_stream
+    from rag.ask.retrieve_command import resolve_filter
+
     try:
         validate_question(args.question, settings)      # before loading anything
         history = validate_history(_read_history(args.history))
         answerer = Answerer.from_settings(settings)
-        answer = answerer.ask(args.question, history=history)
+        flt, scope, _text = resolve_filter(args, settings, answerer.retriever, args.question)
+        answer = None
+        for event in scoped_stream(answerer.stream(args.question, history), flt):
+            if event.kind == "answer":
+                answer = event.answer
+        if answer is None:
+            raise NewsragError("the answer step ended without an answer")
     except NewsragError as exc:
         print(f"newsrag: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        out = answer.to_dict()
+        if flt:
+            out["filter"] = flt.to_dict()
+            out["time"] = scope.to_dict() if scope else None
+        print(json.dumps(out, ensure_ascii=False))
     else:
+        if flt:
+            sys.stdout.write(f"(searched articles of {flt.describe()}"
+                             + (f", from the question: “{scope.matched_text}”" if scope else "") + ")\n")
         sys.stdout.write(render_text(answer))
     return 0

@@ -183,6 +183,26 @@ def scoped_stream(events: Iterator[Any], search_filter: SearchFilter | None) -> 
         yield item
 
 
+def filter_for_question(question: str, now: Any, *, outlet: str | None = None, published_from: str | None = None,
+                        published_to: str | None = None, prefer_recent: bool = False,
+                        resolve_dates: bool = True) -> tuple[SearchFilter, Any, str]:
+    """The filter a question is searched with: relative time in it ("last week", "latest") resolved
+    against ``now`` (rag.ask.dates), unless dates are given explicitly, which replace the question's.
+    Returns (filter, TimeScope or None, the question without its time words)."""
+    from rag.ask.dates import resolve_time
+
+    explicit = SearchFilter(outlet=outlet, published_from=published_from, published_to=published_to,
+                            prefer_recent=bool(prefer_recent)).validated()   # bad input fails before any search
+    scope = (resolve_time(question, now) or None) if resolve_dates else None
+    if scope and not (explicit.published_from or explicit.published_to):
+        flt = SearchFilter.from_time_scope(scope, outlet=explicit.outlet)
+    else:
+        flt = explicit.merged(prefer_recent=bool(scope and scope.prefer_recent) or None)
+    if explicit.prefer_recent:
+        flt = flt.merged(prefer_recent=True)
+    return flt.validated(), scope, (scope.text if scope else question)
+
+
 def _day_number(iso: str) -> int:
     return int(iso.replace("-", ""))
 
