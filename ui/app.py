@@ -371,7 +371,7 @@ class ChatService:
         history = fmt.history_from_turns(turns)
         turn = fmt.Turn(question=q, status="Searching the articles…")
         if flt:
-            turn.scope = flt.describe() + (f" (from the question: “{scope.matched_text}”)" if scope else "")
+            turn.scope = flt.describe() + (f"; from the question: “{scope.matched_text}”" if scope else "")
         turns.append(turn)
         yield fmt.transcript_html(turns, urls), skip, "", turns, skip, skip, skip, ""
         while not self.warmup.done:

@@ -306,7 +306,7 @@ def turn_html(turn: Turn, index: int, allowed_urls: Iterable[str] = ()) -> str:
         draft = f'<div class="nr-draft">{esc(turn.draft)}</div>' if turn.draft else ""
         bot = status + draft
     if turn.scope:
-        bot = f'<div class="nr-scope">Searched only articles of {esc(turn.scope)}</div>' + bot
+        bot = f'<div class="nr-scope">Search limits: {esc(turn.scope)}</div>' + bot
     return (f'<div class="nr-turn" data-turn="{index}">{user}'
             f'<div class="nr-msg nr-bot"><div class="nr-bubble">{bot}</div></div></div>')
 
@@ -466,7 +466,8 @@ class ArticleQuery:
 
 def filter_articles(articles: Sequence[Article], query: ArticleQuery) -> list[Article]:
     """The articles matching ``query``, newest first. Raises ValueError naming a bad date."""
-    words = [w for w in re.findall(r"\w+", (query.text or "").casefold())]
+    # every word of the search starts a word of the headline ("trade" finds "Trade deficit", "7" not "1987")
+    words = [re.compile(r"\b" + re.escape(w)) for w in re.findall(r"\w+", (query.text or "").casefold())]
     outlet = (query.outlet or "").strip().casefold()
     lo = _bound(query.date_from, 0, "From")
     hi = _bound(query.date_to, 1, "To")
@@ -476,7 +477,7 @@ def filter_articles(articles: Sequence[Article], query: ArticleQuery) -> list[Ar
     for a in articles:
         if words:
             title = (a.title or a.doc_id).casefold()
-            if not all(w in title for w in words):
+            if not all(w.search(title) for w in words):
                 continue
         if outlet and outlet not in (a.outlet or "").casefold():
             continue

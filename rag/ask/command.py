@@ -93,7 +93,7 @@ def run(args, settings) -> int:
         print(json.dumps(out, ensure_ascii=False))
     else:
         if flt:
-            sys.stdout.write(f"(searched articles of {flt.describe()}"
-                             + (f", from the question: “{scope.matched_text}”" if scope else "") + ")\n")
+            sys.stdout.write(f"(search limits: {flt.describe()}"
+                             + (f"; from the question: “{scope.matched_text}”" if scope else "") + ")\n")
         sys.stdout.write(render_text(answer))
     return 0

@@ -23,9 +23,10 @@ among passages about as relevant the newer ones lead ("latest", "recent" in a qu
 Filtered search stays fast at 100k chunks without Chroma's ``where`` (which walks the HNSW graph
 checking metadata): a per-process chunk table (outlet and publication days of every chunk, in the BM25
 index's order) turns a filter into a boolean mask in a few milliseconds; BM25 scores only under the
-mask; the dense side scores the kept chunks exactly from a memory-mapped matrix of the chunk vectors
-when they are at most ``EXACT_DENSE_ROWS``, and otherwise over-fetches from the unfiltered HNSW index
-and keeps the hits under the mask (falling back to exact scoring if too few survive).
+mask; the dense side is pre-partitioned by date: a memory-mapped matrix of the chunk vectors with its rows in
+publication-date order, so a date range is one contiguous block, scored exactly when it has at most
+``EXACT_DENSE_ROWS`` rows; a filter spread over more (an outlet alone) over-fetches from the unfiltered
+HNSW index and keeps the hits under the mask (falling back to exact scoring if too few survive).
 
 A caller that cannot pass the filter down (the answer pipeline, which calls ``retrieve`` itself) can
 set it for a block of code with :func:`search_scope`, or for every step of an answer stream with
@@ -57,7 +58,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-EXACT_DENSE_ROWS = 20_000     # a filter keeping at most this many chunks is scored exactly from the vectors
+EXACT_DENSE_ROWS = 20_000     # a filter whose chunks lie in a date-ordered block of at most this many rows
+                              # is scored exactly from the vector matrix; wider ones over-fetch from HNSW
 MAX_OUTLET_CHARS = 200
 
 
@@ -235,6 +237,11 @@ class _ChunkTable:
         self.chunk_doc = bm25_to_doc[bm25.doc_index] if len(bm25) else np.zeros(0, dtype=np.int32)
         self.chunk_hi = self.doc_hi[self.chunk_doc]
         self.row = {cid: i for i, cid in enumerate(bm25.chunk_ids)}
+        # the chunks in publication-date order (undated first): the row order of the vector matrix, so that
+        # a date range is one contiguous block of it
+        self.by_date = np.lexsort((np.arange(len(self.chunk_hi)), self.chunk_hi)).astype(np.int64)
+        self.date_rank = np.empty_like(self.by_date)
+        self.date_rank[self.by_date] = np.arange(len(self.by_date))
 
     def doc_mask(self, flt: SearchFilter) -> np.ndarray:
         keep = np.ones(len(self.doc_lo), dtype=bool)
@@ -324,9 +331,13 @@ class Retriever:
             return self._table
 
     def _chunk_vectors(self) -> np.ndarray:
+        """The unit chunk vectors, row i for chunk ``bm25.chunk_ids[table.by_date[i]]`` (date order)."""
+        table = self._chunk_table()
         with self._filter_lock:
             if self._vectors is None:
-                self._vectors = sync_chunk_vectors(self.store, self._bm25, cache_path(self.settings))
+                ids = self._bm25.chunk_ids
+                self._vectors = sync_chunk_vectors(self.store, [ids[i] for i in table.by_date],
+                                                   self._bm25.fingerprint, cache_path(self.settings))
             return self._vectors
 
     def prepare_filters(self) -> None:
@@ -370,8 +381,10 @@ class Retriever:
         over-fetched unfiltered HNSW search whose hits are kept under the mask."""
         bm25 = self._bm25
         total = len(bm25)
-        if kept > EXACT_DENSE_ROWS:
-            table = self._chunk_table()
+        table = self._chunk_table()
+        in_block = np.flatnonzero(mask[table.by_date])
+        block = int(in_block[-1] - in_block[0] + 1)
+        if block > EXACT_DENSE_ROWS:                      # kept chunks spread over many dates (an outlet alone)
             fetch = min(total, max(n, math.ceil(n * total / kept * 2.0)))
             got = self.store.chunks.query(query_embeddings=[np.asarray(qvec, dtype=np.float32)],
                                           n_results=fetch, include=["distances"])
@@ -383,14 +396,17 @@ class Retriever:
                     if len(out) == n:
                         return out
         vecs = self._chunk_vectors()
-        rows = np.flatnonzero(mask)
-        sims = np.asarray(vecs[rows], dtype=np.float32) @ np.asarray(qvec, dtype=np.float32)
-        if sims.size > n:
-            part = np.argpartition(-sims, n - 1)[:n]
-        else:
-            part = np.arange(sims.size)
+        table = self._chunk_table()
+        in_order = mask[table.by_date]                    # the mask over the date-ordered rows
+        kept_rows = np.flatnonzero(in_order)
+        lo, hi = int(kept_rows[0]), int(kept_rows[-1]) + 1  # a date range: one block, scored without a copy
+        sims = np.asarray(vecs[lo:hi]) @ np.asarray(qvec, dtype=np.float32)
+        sims[~in_order[lo:hi]] = -np.inf
+        n = min(n, kept)
+        part = np.argpartition(-sims, n - 1)[:n] if sims.size > n else np.arange(sims.size)
+        part = part[np.isfinite(sims[part])]
         order = part[np.argsort(-sims[part], kind="stable")]
-        return [(bm25.chunk_ids[rows[i]], float(sims[i])) for i in order]
+        return [(bm25.chunk_ids[table.by_date[lo + i]], float(sims[i])) for i in order]
 
     def _where(self, allowed: list[str] | None, *, outlet: str | None, published_from: str | None,
                published_to: str | None) -> dict | None:
@@ -496,7 +512,8 @@ class Retriever:
                 if cid in dense_scores:
                     cos = dense_scores[cid]
                 elif vectors is not None:
-                    cos = float(np.dot(vectors[self._chunk_table().row[cid]], qvec))
+                    table = self._chunk_table()
+                    cos = float(np.dot(vectors[table.date_rank[table.row[cid]]], qvec))
                 else:
                     cos = float(np.dot(item["embedding"], qvec))
             else:                     # deleted by a concurrent ingest

@@ -71,8 +71,8 @@ def run(args: argparse.Namespace, settings) -> int:
                           "passages": [r.to_dict() for r in results]}, indent=2, ensure_ascii=False))
         return 0
     if flt:
-        print(f"Searching {text!r} in articles of {flt.describe()}"
-              + (f" (from the question: “{scope.matched_text}”)" if scope else "") + "\n")
+        print(f"Searching {text!r} (limits: {flt.describe()}"
+              + (f"; from the question: “{scope.matched_text}”" if scope else "") + ")\n")
     if not results:
         print("No passages found (is the index empty, or do the filters exclude everything?).")
         return 0

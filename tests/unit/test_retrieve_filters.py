@@ -10,7 +10,7 @@ import pytest
 
 import rag.ask.retrieve as retrieve_mod
 from rag.ask.retrieve import Retriever, SearchFilter, scoped_stream, search_scope
-from rag.backends.chunk_vectors import load_chunk_vectors, vectors_path
+from rag.backends.chunk_vectors import load_chunk_vectors, order_key, vectors_path
 from rag.backends.bm25 import cache_path
 from rag.errors import QuestionError
 from rag.ingest.pipeline import ingest
@@ -140,10 +140,20 @@ def test_search_scope_and_scoped_stream(retriever):
 def test_chunk_vectors_are_cached_with_the_index_fingerprint(retriever, fake_settings):
     retriever.prepare_filters()
     path = vectors_path(cache_path(fake_settings))
-    vecs = load_chunk_vectors(path, retriever._bm25.fingerprint, len(retriever._bm25))
+    table = retriever._chunk_table()
+    order = order_key([retriever._bm25.chunk_ids[i] for i in table.by_date])
+    vecs = load_chunk_vectors(path, retriever._bm25.fingerprint, len(retriever._bm25), order)
     assert vecs is not None and vecs.shape == (len(retriever._bm25), retriever.embedder.dim)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
-    assert load_chunk_vectors(path, "another index", len(retriever._bm25)) is None
+    # rows in publication-date order: row i is the vector of the i-th chunk by date
+    assert list(table.chunk_hi[table.by_date]) == sorted(table.chunk_hi)
+    ids = [retriever._bm25.chunk_ids[i] for i in table.by_date]
+    stored = retriever.store.get_chunks(ids, embeddings=True)
+    for i, cid in enumerate(ids):
+        v = stored[cid]["embedding"]
+        assert np.allclose(vecs[i], v / np.linalg.norm(v), atol=1e-6)
+    assert load_chunk_vectors(path, "another index", len(retriever._bm25), order) is None
+    assert load_chunk_vectors(path, retriever._bm25.fingerprint, len(retriever._bm25), "another order") is None
     # a second process maps the saved matrix instead of reading every vector from the store
     again = Retriever.from_settings(fake_settings)
     again.store.chunks.get = None           # would fail if the vectors were rebuilt from the store
