@@ -225,6 +225,18 @@ class ChatService:
                                             prefer_recent=bool(prefer_recent))
         return flt, scope
 
+    def empty_filter_message(self, flt) -> str | None:
+        """A clear message when the filter leaves no article to search (None when some are left)."""
+        if not flt or not flt.active:
+            return None
+        retriever = getattr(self.answerer, "retriever", None)
+        count = getattr(retriever, "count_chunks", None)
+        if not callable(count) or count(flt) > 0:
+            return None
+        first, last = retriever.date_range() if hasattr(retriever, "date_range") else (None, None)
+        span = f" The indexed articles run from {first} to {last}." if first else ""
+        return f"No indexed article matches these limits ({flt.describe()}).{span} Widen the dates or clear the outlet."
+
     def loading_what(self) -> str:
         """What the warmup is doing, in words: there is no model to load in extractive mode."""
         llm = getattr(self.answerer, "llm", self)
@@ -287,7 +299,7 @@ class ChatService:
 
     def status_html(self) -> str:
         n = len(self.articles())
-        corpus = f"{n} article{'s' if n != 1 else ''} indexed" if n else "no articles indexed: run <code>newsrag ingest</code>"
+        corpus = f"{n:,} article{'s' if n != 1 else ''} indexed" if n else "no articles indexed: run <code>newsrag ingest</code>"
         if self.warmup.error:
             return (f'<div class="nr-banner nr-banner-error">The language model could not be loaded: '
                     f'{fmt.esc(self.warmup.error)}. Check the <code>llm</code> settings and restart.</div>')
@@ -331,6 +343,9 @@ class ChatService:
             hist = self.check_history(history)
             flt, scope = self.search_filter(q, outlet, published_from, published_to, prefer_recent)
             self.check_rate(request)
+            empty = self.empty_filter_message(flt)
+            if empty:
+                raise QuestionError(empty)
             self.wait_until_ready(timeout=600)
             answer = None
             for event in scoped_stream(self.answerer.stream(q, hist), flt):
@@ -373,6 +388,11 @@ class ChatService:
         if flt:
             turn.scope = flt.describe() + (f"; from the question: “{scope.matched_text}”" if scope else "")
         turns.append(turn)
+        empty = self.empty_filter_message(flt)
+        if empty:
+            turn.error = empty
+            yield fmt.transcript_html(turns, urls), skip, "", turns, skip, skip, skip, ""
+            return
         yield fmt.transcript_html(turns, urls), skip, "", turns, skip, skip, skip, ""
         while not self.warmup.done:
             turn.status = f"{self.loading_what()}… your question will be answered as soon as it is ready."
@@ -511,10 +531,10 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
                     a_go = gr.Button("Search", variant="primary", scale=1, min_width=80, elem_id="nr-a-go")
                 corpus = gr.HTML(first_page, elem_id="nr-corpus", js_on_load=None)
                 with gr.Row(elem_id="nr-a-pager"):
-                    a_prev = gr.Button("‹ Previous", size="sm", min_width=90, elem_id="nr-a-prev")
-                    a_page = gr.Number(value=1, precision=0, minimum=1, label="Page", min_width=80,
+                    a_prev = gr.Button("‹ Previous", size="sm", scale=0, min_width=100, elem_id="nr-a-prev")
+                    a_page = gr.Number(value=1, precision=0, minimum=1, label="Page", scale=0, min_width=90,
                                        elem_id="nr-a-page")
-                    a_next = gr.Button("Next ›", size="sm", min_width=90, elem_id="nr-a-next")
+                    a_next = gr.Button("Next ›", size="sm", scale=0, min_width=100, elem_id="nr-a-next")
                 pick = gr.Dropdown(choices=choices, value=None, label="Read an article (this page)",
                                    filterable=True, elem_id="nr-pick")
                 article_view = gr.HTML(fmt.article_html(None), elem_id="nr-article", js_on_load=None)

@@ -76,6 +76,12 @@ def run(args, settings) -> int:
         history = validate_history(_read_history(args.history))
         answerer = Answerer.from_settings(settings)
         flt, scope, _text = resolve_filter(args, settings, answerer.retriever, args.question)
+        if flt.active and answerer.retriever.count_chunks(flt) == 0:
+            first, last = answerer.retriever.date_range()
+            span = f" The indexed articles run from {first} to {last}." if first else ""
+            raise NewsragError(f"no indexed article matches the search limits ({flt.describe()}"
+                               + (f"; from the question: “{scope.matched_text}”" if scope else "")
+                               + f").{span} Widen the dates (--from/--to), clear --outlet, or use --dates off.")
         answer = None
         for event in scoped_stream(answerer.stream(args.question, history), flt):
             if event.kind == "answer":

@@ -25,8 +25,9 @@ checking metadata): a per-process chunk table (outlet and publication days of ev
 index's order) turns a filter into a boolean mask in a few milliseconds; BM25 scores only under the
 mask; the dense side is pre-partitioned by date: a memory-mapped matrix of the chunk vectors with its rows in
 publication-date order, so a date range is one contiguous block, scored exactly when it has at most
-``EXACT_DENSE_ROWS`` rows; a filter spread over more (an outlet alone) over-fetches from the unfiltered
-HNSW index and keeps the hits under the mask (falling back to exact scoring if too few survive).
+``EXACT_DENSE_ROWS`` rows; few chunks spread over many dates (a small outlet) are gathered and scored;
+a filter keeping more than that over-fetches from the unfiltered HNSW index and keeps the hits under
+the mask (falling back to exact scoring if too few survive).
 
 A caller that cannot pass the filter down (the answer pipeline, which calls ``retrieve`` itself) can
 set it for a block of code with :func:`search_scope`, or for every step of an answer stream with
@@ -58,8 +59,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-EXACT_DENSE_ROWS = 20_000     # a filter whose chunks lie in a date-ordered block of at most this many rows
-                              # is scored exactly from the vector matrix; wider ones over-fetch from HNSW
+EXACT_DENSE_ROWS = 20_000     # filtered dense search: at most this many rows are scored exactly from the
+                              # vector matrix; a filter keeping more over-fetches from HNSW (_dense_filtered)
 MAX_OUTLET_CHARS = 200
 
 
@@ -377,17 +378,25 @@ class Retriever:
         return base.merged(**fields).validated()
 
     def _dense_filtered(self, qvec: np.ndarray, n: int, mask: np.ndarray, kept: int) -> list[tuple[str, float]]:
-        """The ``n`` nearest chunks under ``mask``: exact over the kept rows when they are few, else an
-        over-fetched unfiltered HNSW search whose hits are kept under the mask."""
+        """The ``n`` nearest chunks under ``mask``, by the cheapest of three exact-enough ways:
+
+        * the kept chunks lie in a date-ordered block of at most EXACT_DENSE_ROWS rows (a date range):
+          one matrix-vector product over that block of the memory map, no copy;
+        * they are few but spread over many dates (a small outlet): their rows are gathered and scored;
+        * they are many (a large share of the index): an unfiltered HNSW search over-fetched by the
+          inverse of that share, its hits kept under the mask (exact scoring when too few survive).
+        """
         bm25 = self._bm25
-        total = len(bm25)
         table = self._chunk_table()
-        in_block = np.flatnonzero(mask[table.by_date])
-        block = int(in_block[-1] - in_block[0] + 1)
-        if block > EXACT_DENSE_ROWS:                      # kept chunks spread over many dates (an outlet alone)
+        q = np.asarray(qvec, dtype=np.float32)
+        in_order = mask[table.by_date]                    # the mask over the date-ordered rows
+        kept_rows = np.flatnonzero(in_order)
+        lo, hi = int(kept_rows[0]), int(kept_rows[-1]) + 1
+        spread = hi - lo > EXACT_DENSE_ROWS
+        if spread and kept > EXACT_DENSE_ROWS:
+            total = len(bm25)
             fetch = min(total, max(n, math.ceil(n * total / kept * 2.0)))
-            got = self.store.chunks.query(query_embeddings=[np.asarray(qvec, dtype=np.float32)],
-                                          n_results=fetch, include=["distances"])
+            got = self.store.chunks.query(query_embeddings=[q], n_results=fetch, include=["distances"])
             out = []
             for cid, dist in zip(got["ids"][0], got["distances"][0]):
                 row = table.row.get(cid)
@@ -396,17 +405,18 @@ class Retriever:
                     if len(out) == n:
                         return out
         vecs = self._chunk_vectors()
-        table = self._chunk_table()
-        in_order = mask[table.by_date]                    # the mask over the date-ordered rows
-        kept_rows = np.flatnonzero(in_order)
-        lo, hi = int(kept_rows[0]), int(kept_rows[-1]) + 1  # a date range: one block, scored without a copy
-        sims = np.asarray(vecs[lo:hi]) @ np.asarray(qvec, dtype=np.float32)
-        sims[~in_order[lo:hi]] = -np.inf
+        if spread and kept <= EXACT_DENSE_ROWS:
+            rows = kept_rows
+            sims = np.asarray(vecs[rows]) @ q
+        else:
+            rows = np.arange(lo, hi)
+            sims = np.asarray(vecs[lo:hi]) @ q
+            sims[~in_order[lo:hi]] = -np.inf
         n = min(n, kept)
         part = np.argpartition(-sims, n - 1)[:n] if sims.size > n else np.arange(sims.size)
         part = part[np.isfinite(sims[part])]
         order = part[np.argsort(-sims[part], kind="stable")]
-        return [(bm25.chunk_ids[table.by_date[lo + i]], float(sims[i])) for i in order]
+        return [(bm25.chunk_ids[table.by_date[rows[i]]], float(sims[i])) for i in order]
 
     def _where(self, allowed: list[str] | None, *, outlet: str | None, published_from: str | None,
                published_to: str | None) -> dict | None:

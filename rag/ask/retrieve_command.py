@@ -74,7 +74,12 @@ def run(args: argparse.Namespace, settings) -> int:
         print(f"Searching {text!r} (limits: {flt.describe()}"
               + (f"; from the question: “{scope.matched_text}”" if scope else "") + ")\n")
     if not results:
-        print("No passages found (is the index empty, or do the filters exclude everything?).")
+        if flt.active and retriever.count_chunks(flt) == 0:
+            first, last = retriever.date_range()
+            print(f"No indexed article matches these limits ({flt.describe()})."
+                  + (f" The indexed articles run from {first} to {last}." if first else ""))
+        else:
+            print("No passages found (is the index empty, or do the filters exclude everything?).")
         return 0
     for r in results:
         c = r.chunk

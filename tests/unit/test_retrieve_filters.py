@@ -171,3 +171,18 @@ def test_search_filter_helpers():
     assert flt.describe() == "outlet “Reuters”, 1987-03-01 to 1987-03-31, newest first"
     assert not SearchFilter() and SearchFilter(prefer_recent=True) and not SearchFilter(prefer_recent=True).active
     assert SearchFilter(outlet="  ", published_from="").validated() == SearchFilter()
+
+
+def test_gathered_rows_and_date_block_agree(retriever, monkeypatch):
+    """A small outlet spread over many dates is scored from its gathered rows: same passages, same scores."""
+    flt = SearchFilter(outlet="associated")          # a3 (April) and a6 (undated): far apart in date order
+    table = retriever._chunk_table()
+    in_order = np.flatnonzero(table.chunk_mask(flt)[table.by_date])
+    assert in_order[-1] - in_order[0] + 1 > len(in_order) == 2
+    block = retriever.retrieve("discount rate", 5, search_filter=flt)
+    monkeypatch.setattr(retrieve_mod, "EXACT_DENSE_ROWS", 2)
+    monkeypatch.setattr(retriever.store.chunks, "query", None)   # the HNSW over-fetch must not run
+    gathered = retriever.retrieve("discount rate", 5, search_filter=flt)
+    assert [(h.chunk.chunk_id, round(h.dense, 6)) for h in gathered] == \
+        [(h.chunk.chunk_id, round(h.dense, 6)) for h in block]
+    assert docs(gathered) == {"a3", "a6"}

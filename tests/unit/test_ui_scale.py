@@ -169,3 +169,22 @@ def test_api_takes_optional_filters_and_stays_compatible(settings):
     assert out["time"]["matched_text"] == "in March"
     with pytest.raises(Exception, match="the date range is empty"):
         service.api_ask("Any?", None, request(), None, "1987-05", "1987-01")
+
+
+def test_limits_that_leave_no_article_say_so_instead_of_refusing(settings):
+    class DatedRetriever(StandInRetriever):
+        def count_chunks(self, flt):
+            return 0 if flt.published_from and flt.published_from >= "1988" else 10
+
+        def date_range(self):
+            return "1987-02-26", "1987-10-20"
+
+    answerer = ScopeRecorder(settings)
+    answerer.retriever = DatedRetriever()
+    service = ChatService(answerer, settings)
+    final = list(service.chat("Any news?", [], request(), "", "1988", "", False))[-1]
+    assert "No indexed article matches these limits (1988-01-01 to …)" in final[0]
+    assert "run from 1987-02-26 to 1987-10-20" in final[0] and answerer.scopes == []   # nothing was asked
+    with pytest.raises(Exception, match="No indexed article matches"):
+        service.api_ask("Any news?", None, request(), None, "1988")
+    assert "nr-cite" in list(service.chat("Any news?", [], request(), "", "1987", "", False))[-1][0]
