@@ -162,6 +162,8 @@ def main() -> int:
                                                        published_to=flt.published_to) or ())
                 assert all(s.chunk.doc_id in allowed for s in got), f"{name}: a passage outside the filter"
     n_chunks = len(retriever._bm25)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end (other work shares "
+          "the CPU: compare the columns, which ran interleaved)")
     print(f"{n_chunks} chunks ({args.provider} query embedding), index opened in {open_s:.1f} s, "
           f"first filtered query (loads the chunk table) {first_filter_s * 1000:.0f} ms; "
           f"{len(queries)} queries per case, k={args.k}")

@@ -304,8 +304,8 @@ class ChatService:
             return (f'<div class="nr-banner nr-banner-error">The language model could not be loaded: '
                     f'{fmt.esc(self.warmup.error)}. Check the <code>llm</code> settings and restart.</div>')
         if not self.warmup.done:
-            since = (f" ({int(time.monotonic() - self.warmup.started_at)} s)"
-                     if self.warmup.started_at is not None else "")
+            elapsed = int(time.monotonic() - self.warmup.started_at) if self.warmup.started_at is not None else 0
+            since = f" {elapsed} s so far." if elapsed else ""
             return ('<div class="nr-banner nr-banner-loading"><span class="nr-spinner"></span>'
                     f'{fmt.esc(self.loading_what())}…{since} Questions you ask now are answered as soon as it is '
                     'ready.</div>')

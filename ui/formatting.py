@@ -559,6 +559,7 @@ def example_questions(configured: Sequence[str], articles: Sequence[Article], n:
         return [q for q in configured if isinstance(q, str) and q.strip()][:8]
     picked: list[str] = []
     seen: set[tuple[str, str]] = set()
+    openings: set[str] = set()
     titled = [a for a in articles if a.title and not a.title_derived]
     for a in sorted(titled, key=lambda a: (a.published or "", a.doc_id), reverse=True):
         key = ((a.outlet or "").casefold(), (a.published or "")[:10])
@@ -566,8 +567,12 @@ def example_questions(configured: Sequence[str], articles: Sequence[Article], n:
             continue
         headline = _headline_case(a.title)
         words = re.findall(r"[^\W\d_]+", headline)
-        if len(words) < 3 or len(headline) > 90:
+        if len(words) < 3 or len(headline) > 48 or "<" in headline or ">" in headline:
+            continue                  # too short to ask about, too long to show whole, or holds markup/tickers
+        opening = " ".join(words[:3]).casefold()
+        if opening in openings:       # a running story: one example of it is enough
             continue
+        openings.add(opening)
         seen.add(key)
         picked.append(f"What does the article “{headline}” report?")
         if len(picked) == n:
