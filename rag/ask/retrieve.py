@@ -39,6 +39,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import contextvars
+import logging
 import math
 import re
 import threading
@@ -49,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rag.backends.bm25 import BM25Index, cache_path, index_fingerprint, sync_bm25
-from rag.backends.chunk_vectors import sync_chunk_vectors
+from rag.backends.chunk_vectors import nearest_chunk_ids, sync_chunk_vectors
 from rag.backends.embeddings import Embedder, make_embedder
 from rag.backends.store import ArticleRecord, ChromaStore
 from rag.errors import BackendError, QuestionError
@@ -58,6 +59,7 @@ from rag.types import Article, Chunk, Scored
 if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
+log = logging.getLogger("newsrag.retrieve")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EXACT_DENSE_ROWS = 20_000     # filtered dense search: at most this many rows are scored exactly from the
                               # vector matrix; a filter keeping more over-fetches from HNSW (_dense_filtered)
@@ -396,12 +398,11 @@ class Retriever:
         if spread and kept > EXACT_DENSE_ROWS:
             total = len(bm25)
             fetch = min(total, max(n, math.ceil(n * total / kept * 2.0)))
-            got = self.store.chunks.query(query_embeddings=[q], n_results=fetch, include=["distances"])
             out = []
-            for cid, dist in zip(got["ids"][0], got["distances"][0]):
+            for cid, cos in nearest_chunk_ids(self.store, q, fetch):
                 row = table.row.get(cid)
                 if row is not None and mask[row]:
-                    out.append((cid, 1.0 - float(dist)))
+                    out.append((cid, cos))
                     if len(out) == n:
                         return out
         vecs = self._chunk_vectors()
@@ -466,6 +467,7 @@ class Retriever:
             except Exception as exc:    # the vector matrix could not be built: Chroma's own filter
                 if isinstance(exc, QuestionError):
                     raise
+                log.warning("filtered vector search fell back to Chroma's filter (slower): %s", exc)
                 allowed = self.filter_doc_ids(outlet=flt.outlet, published_from=flt.published_from,
                                               published_to=flt.published_to) or []
                 where = self._where(allowed, outlet=flt.outlet, published_from=flt.published_from,

@@ -66,6 +66,14 @@ def build_chunk_vectors(store, chunk_ids: list[str], page: int = 2000) -> np.nda
     return out
 
 
+def nearest_chunk_ids(store, embedding: np.ndarray, n: int) -> list[tuple[str, float]]:
+    """The ``n`` nearest chunks by the store's HNSW index, ids and cosine only (no text, no metadata):
+    what an over-fetch for a post-filter needs."""
+    got = store.chunks.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=n,
+                             include=["distances"])
+    return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0])]
+
+
 def save_chunk_vectors(path: Path, vecs: np.ndarray, fingerprint: str, order: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".tmp.npy")
