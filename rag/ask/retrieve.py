@@ -23,7 +23,7 @@ among passages about as relevant the newer ones lead ("latest", "recent" in a qu
 Filtered search stays fast at 100k chunks without Chroma's ``where`` (which walks the HNSW graph
 checking metadata): a per-process chunk table (outlet and publication days of every chunk, in the BM25
 index's order) turns a filter into a boolean mask in a few milliseconds; BM25 scores only under the
-mask; the dense side is pre-partitioned by date: a memory-mapped matrix of the chunk vectors with its rows in
+mask; the dense side is pre-partitioned by date: a matrix of the chunk vectors (cached on disk) with its rows in
 publication-date order, so a date range is one contiguous block, scored exactly when it has at most
 ``EXACT_DENSE_ROWS`` rows; few chunks spread over many dates (a small outlet) are gathered and scored;
 a filter keeping more than that over-fetches from the unfiltered HNSW index and keeps the hits under
@@ -383,7 +383,7 @@ class Retriever:
         """The ``n`` nearest chunks under ``mask``, by the cheapest of three exact-enough ways:
 
         * the kept chunks lie in a date-ordered block of at most EXACT_DENSE_ROWS rows (a date range):
-          one matrix-vector product over that block of the memory map, no copy;
+          one matrix-vector product over that block of the matrix, no copy;
         * they are few but spread over many dates (a small outlet): their rows are gathered and scored;
         * they are many (a large share of the index): an unfiltered HNSW search over-fetched by the
           inverse of that share, its hits kept under the mask (exact scoring when too few survive).

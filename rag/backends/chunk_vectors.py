@@ -3,8 +3,9 @@
 Chroma's filtered vector search (``where``) walks the HNSW graph and checks every candidate's metadata:
 460 ms p95 at 100k chunks. A date filter is answered faster and exactly from this matrix: its rows are
 sorted by publication day (pre-partitioned by date), so the chunks of a date range are one contiguous
-block, scored with one matrix-vector product over a view of a memory map (no copy; only that block is
-read). It is a cache: built from the store the first time a filter needs it, saved next to the BM25
+block, scored with one matrix-vector product over a view of the matrix (no copy). The matrix is read into
+memory (a memory-mapped file stalled on page faults on a busy machine) unless it is larger than
+``IN_MEMORY_MAX_BYTES``. It is a cache: built from the store the first time a filter needs it, saved next to the BM25
 index with the same fingerprint and row order, and rebuilt when either changed.
 """
 
@@ -15,6 +16,10 @@ import os
 from pathlib import Path
 
 import numpy as np
+
+
+IN_MEMORY_MAX_BYTES = 1 << 30    # up to 1 GiB (about 700k chunks of 384 floats) the matrix is read into memory;
+                                 # beyond, it is memory-mapped (page faults then add latency on a busy machine)
 
 
 def vectors_path(bm25_path: Path) -> Path:
@@ -33,13 +38,15 @@ def order_key(chunk_ids: list[str]) -> str:
 
 
 def load_chunk_vectors(path: Path, fingerprint: str, n_chunks: int, order: str = "") -> np.ndarray | None:
-    """The cached matrix (memory-mapped, read-only), or None when missing, stale or unreadable."""
+    """The cached matrix (in memory, or memory-mapped when larger than IN_MEMORY_MAX_BYTES), or None when
+    missing, stale or unreadable."""
     try:
         meta = json.loads(_meta_path(path).read_text(encoding="utf-8"))
         if (meta.get("fingerprint") != fingerprint or int(meta.get("rows", -1)) != n_chunks
                 or meta.get("order", "") != order):
             return None
-        vecs = np.load(path, mmap_mode="r")
+        in_memory = path.stat().st_size <= IN_MEMORY_MAX_BYTES
+        vecs = np.load(path) if in_memory else np.load(path, mmap_mode="r")
         return vecs if vecs.shape[0] == n_chunks else None
     except (OSError, ValueError, KeyError):
         return None
