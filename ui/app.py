@@ -499,8 +499,9 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
                                                   min_width=110, elem_id="nr-f-to")
                             f_recent = gr.Checkbox(label="Newest first (among passages about as relevant)",
                                                    value=False, elem_id="nr-f-recent")
-                            gr.HTML(f'<p class="nr-note">Dates in your question are understood too (“last week”, '
-                                    f'“in March”, “latest”), {fmt.esc(now_note)}. Dates set here take precedence.</p>',
+                            gr.HTML(f'<p class="nr-note">Dates in your question (“last week”, “in March”, “latest”) '
+                                    f'rank articles of that time higher, {fmt.esc(now_note)}; dates set here limit '
+                                    'the search to them.</p>',
                                     js_on_load=None)
                         if examples:
                             gr.Examples(examples=examples, inputs=[question], label="Try one of these",

@@ -1,9 +1,9 @@
-"""`newsrag ask "question" [--json] [--history FILE] [--outlet O] [--from D] [--to D] [--recent] [--dates auto|off]`:
+"""`newsrag ask "question" [--json] [--history FILE] [--outlet O] [--from D] [--to D] [--recent] [--dates prefer|filter|off]`:
 answer one question from the indexed articles.
 
 The filters are those of `newsrag retrieve` (rag/ask/retrieve_command.py): relative time in the question
-("last week", "in March", "latest") is resolved against the collection's newest article and limits the
-search; --from / --to / --outlet / --recent given here take precedence. The answer step itself is
+("last week", "in March", "latest") is resolved against the collection's newest article and preferred
+in the search (required with --dates filter); --from / --to / --outlet / --recent given here take precedence. The answer step itself is
 unchanged: it runs with every retrieval limited to the filter (rag.ask.retrieve.scoped_stream).
 """
 
@@ -81,7 +81,7 @@ def run(args, settings) -> int:
             span = f" The indexed articles run from {first} to {last}." if first else ""
             raise NewsragError(f"no indexed article matches the search limits ({flt.describe()}"
                                + (f"; from the question: “{scope.matched_text}”" if scope else "")
-                               + f").{span} Widen the dates (--from/--to), clear --outlet, or use --dates off.")
+                               + f").{span} Widen the dates (--from/--to), clear --outlet, or use --dates prefer.")
         answer = None
         for event in scoped_stream(answerer.stream(args.question, history), flt):
             if event.kind == "answer":

@@ -13,7 +13,7 @@ the command line (``--now``). A news collection is read as of its last day, not 
 Expressions understood (English; case-insensitive except bare month names, which must be written
 with a capital, "in March", so that "the march" or "may" are not read as months):
 
-* named days: today, yesterday, N days ago, on Friday / last Friday (the latest such day up to now);
+* named days: today, yesterday, N days ago, last Friday (the latest Friday before now);
 * weeks, months, years relative to now: this/last/past week, month, year; the past/last N days, weeks,
   months;
 * calendar periods: in March (the latest March up to now), in March 1987, March 9 / 9 March 1987,
@@ -247,7 +247,9 @@ RULES: list[tuple[re.Pattern, Any]] = [
                 rf"(?P<a>{_MONTH_YEAR}|{_MONTH_CAP}|{_YEAR})\b", re.I),
      _in_period),
     (re.compile(rf"\b(?P<a>{_MONTH_YEAR})\b", re.I), _in_period),
-    (re.compile(rf"\b(?:on\s+)?(?P<last>last\s+)?(?P<d>{_WEEKDAY})\b", re.I), _weekday),
+    # "last Friday"; a bare "on Friday" is left alone: in a question about the news it names the day of an
+    # event in some article, not a day relative to the collection's last one
+    (re.compile(rf"\b(?:on\s+)?(?P<last>last\s+)(?P<d>{_WEEKDAY})\b", re.I), _weekday),
     (re.compile(r"\b(?:yesterday|today)(?:'s)?\b", re.I), _named_day),
 ]
 

@@ -100,14 +100,29 @@ class SearchFilter:
     published_from: str | None = None      # partial ISO date: "1987", "1987-03", "1987-03-09"
     published_to: str | None = None
     prefer_recent: bool = False
+    dates_soft: bool = False               # the date range is preferred, not required (see Retriever.retrieve)
+
+    @property
+    def has_dates(self) -> bool:
+        return bool(self.published_from or self.published_to)
 
     @property
     def active(self) -> bool:
         """True when the filter leaves some articles out."""
-        return bool(self.outlet or self.published_from or self.published_to)
+        return bool(self.outlet or (self.has_dates and not self.dates_soft))
+
+    def required(self) -> "SearchFilter":
+        """Only what must hold: the outlet, and the dates unless they are soft."""
+        if not self.dates_soft:
+            return self
+        return SearchFilter(outlet=self.outlet, prefer_recent=self.prefer_recent)
+
+    def hard(self) -> "SearchFilter":
+        """The same limits, all required (the soft dates made hard)."""
+        return replace(self, dates_soft=False)
 
     def __bool__(self) -> bool:
-        return self.active or self.prefer_recent
+        return self.active or self.has_dates or self.prefer_recent
 
     def validated(self) -> "SearchFilter":
         """The same filter with blanks as None; a clear QuestionError for a bad date, range or outlet."""
@@ -122,19 +137,20 @@ class SearchFilter:
         hi = date_bounds(hi_s, what="the end date (to)")[1] if hi_s else None
         if lo and hi and lo > hi:
             raise QuestionError(f"the date range is empty: from {lo_s} is after to {hi_s}; swap them")
-        return SearchFilter(outlet or None, lo_s, hi_s, bool(self.prefer_recent))
+        return SearchFilter(outlet or None, lo_s, hi_s, bool(self.prefer_recent), bool(self.dates_soft and (lo_s or hi_s)))
 
     def merged(self, **fields: Any) -> "SearchFilter":
         """This filter with the given fields replaced, those that are None left as they are."""
         return replace(self, **{k: v for k, v in fields.items() if v is not None})
 
     @classmethod
-    def from_time_scope(cls, scope: Any, outlet: str | None = None) -> "SearchFilter":
-        """From a :class:`rag.ask.dates.TimeScope` (start, end as dates or None; prefer_recent)."""
+    def from_time_scope(cls, scope: Any, outlet: str | None = None, *, soft: bool = False) -> "SearchFilter":
+        """From a :class:`rag.ask.dates.TimeScope` (start, end as dates or None; prefer_recent); ``soft``:
+        the range is preferred, not required."""
         start, end = getattr(scope, "start", None), getattr(scope, "end", None)
         return cls(outlet=outlet, published_from=start.isoformat() if start else None,
                    published_to=end.isoformat() if end else None,
-                   prefer_recent=bool(getattr(scope, "prefer_recent", False)))
+                   prefer_recent=bool(getattr(scope, "prefer_recent", False)), dates_soft=soft and bool(start or end))
 
     def describe(self) -> str:
         """A short human description: "outlet Reuters, 1987-03-01 to 1987-03-31, newest first"."""
@@ -144,14 +160,15 @@ class SearchFilter:
         if self.published_from or self.published_to:
             lo = date_bounds(self.published_from)[0] if self.published_from else "…"
             hi = date_bounds(self.published_to)[1] if self.published_to else "…"
-            parts.append(lo if lo == hi else f"{lo} to {hi}")
+            parts.append(("preferring " if self.dates_soft else "") + (lo if lo == hi else f"{lo} to {hi}"))
         if self.prefer_recent:
             parts.append("newest first")
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"outlet": self.outlet, "published_from": self.published_from,
-                "published_to": self.published_to, "prefer_recent": self.prefer_recent}
+                "published_to": self.published_to, "prefer_recent": self.prefer_recent,
+                "dates_soft": self.dates_soft}
 
 
 _SCOPE: contextvars.ContextVar[SearchFilter | None] = contextvars.ContextVar("newsrag_search_filter", default=None)
@@ -190,17 +207,22 @@ def scoped_stream(events: Iterator[Any], search_filter: SearchFilter | None) -> 
 
 def filter_for_question(question: str, now: Any, *, outlet: str | None = None, published_from: str | None = None,
                         published_to: str | None = None, prefer_recent: bool = False,
-                        resolve_dates: bool = True) -> tuple[SearchFilter, Any, str]:
-    """The filter a question is searched with: relative time in it ("last week", "latest") resolved
-    against ``now`` (rag.ask.dates), unless dates are given explicitly, which replace the question's.
+                        dates: str = "prefer") -> tuple[SearchFilter, Any, str]:
+    """The filter a question is searched with. Relative time in it ("last week", "in March", "latest") is
+    resolved against ``now`` (rag.ask.dates); ``dates``: "prefer" (default) searches the whole collection
+    and ranks passages of that range higher, since a question's "in March" often names when something
+    happened, which an article can report later; "filter" searches only that range; "off" ignores it.
+    Dates given explicitly (``published_from``/``published_to``) always filter and replace the question's.
     Returns (filter, TimeScope or None, the question without its time words)."""
     from rag.ask.dates import resolve_time
 
+    if dates not in ("prefer", "filter", "off"):
+        raise QuestionError(f"dates must be prefer, filter or off, not {dates!r}")
     explicit = SearchFilter(outlet=outlet, published_from=published_from, published_to=published_to,
                             prefer_recent=bool(prefer_recent)).validated()   # bad input fails before any search
-    scope = (resolve_time(question, now) or None) if resolve_dates else None
-    if scope and not (explicit.published_from or explicit.published_to):
-        flt = SearchFilter.from_time_scope(scope, outlet=explicit.outlet)
+    scope = (resolve_time(question, now) or None) if dates != "off" else None
+    if scope and not explicit.has_dates:
+        flt = SearchFilter.from_time_scope(scope, outlet=explicit.outlet, soft=dates == "prefer")
     else:
         flt = explicit.merged(prefer_recent=bool(scope and scope.prefer_recent) or None)
     if explicit.prefer_recent:
@@ -377,6 +399,8 @@ class Retriever:
 
     def _effective_filter(self, search_filter: SearchFilter | None, **fields: Any) -> SearchFilter:
         base = search_filter if search_filter is not None else (current_scope() or SearchFilter())
+        if fields.get("published_from") is not None or fields.get("published_to") is not None:
+            base = base.hard()                            # dates given here are required
         return base.merged(**fields).validated()
 
     def _dense_filtered(self, qvec: np.ndarray, n: int, mask: np.ndarray, kept: int) -> list[tuple[str, float]]:
@@ -437,31 +461,17 @@ class Retriever:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     # ------------------------------------------------------------------ search
-    def retrieve(self, query: str, k: int | None = None, *, outlet: str | None = None,
-                 published_from: str | None = None, published_to: str | None = None,
-                 prefer_recent: bool | None = None, search_filter: SearchFilter | None = None) -> list[Scored]:
-        """The ``k`` best passages for ``query``, best first (empty when nothing is indexed or matches).
-
-        The filter is ``search_filter`` (else the one set by :func:`search_scope`, else none), with the
-        keyword arguments given here replacing its fields."""
-        if not isinstance(query, str) or not query.strip():
-            raise QuestionError("the question is empty: type a question about the articles")
-        cfg = self.settings.retrieval
-        k = cfg.k if k is None else int(k)
-        if k <= 0:
-            return []
-        flt = self._effective_filter(search_filter, outlet=outlet, published_from=published_from,
-                                     published_to=published_to, prefer_recent=prefer_recent)
-        n_cand = max(cfg.candidates, k)
+    def _candidates(self, query: str, qvec: np.ndarray, flt: SearchFilter, n_cand: int
+                    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]], dict[str, dict]] | None:
+        """(dense, sparse, dense hits with text) for ``flt`` (required limits only); None when it keeps nothing."""
         bm25 = self._bm25
-        qvec = self.embedder.embed([query])[0]
         dense_hits: dict[str, dict] = {}
         if flt.active:
             table = self._chunk_table()
             mask = table.chunk_mask(flt)
             kept = int(mask.sum())
             if not kept:
-                return []
+                return None
             try:
                 dense = self._dense_filtered(qvec, n_cand, mask, kept)
             except Exception as exc:    # the vector matrix could not be built: Chroma's own filter
@@ -475,26 +485,56 @@ class Retriever:
                 dense_hits = {h["id"]: h for h in self.store.search(qvec, n_cand, where)
                               if h["id"] in table.row and mask[table.row[h["id"]]]}
                 dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
-            sparse = bm25.top(query, n_cand, mask=mask)
-        else:
+            return dense, bm25.top(query, n_cand, mask=mask), dense_hits
+        try:
+            found = self.store.search(qvec, n_cand, None)
+        except Exception as first:  # chromadb raises its own types; a stale in-process copy is the usual cause
             try:
+                self.refresh(force=True)
                 found = self.store.search(qvec, n_cand, None)
-            except Exception as first:  # chromadb raises its own types; a stale in-process copy is the usual cause
-                try:
-                    self.refresh(force=True)
-                    found = self.store.search(qvec, n_cand, None)
-                except Exception as exc:
-                    raise BackendError(f"the vector index in {self.store.location} could not be searched ({exc}). "
-                                       "Restart this process; if the error stays, rebuild the index with "
-                                       "`newsrag ingest --rebuild`") from first
-                bm25 = self._bm25
-            records = self._records
-            # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
-            dense_hits = {h["id"]: h for h in found if h["metadata"].get("doc_id") in records}
-            dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
-            sparse = bm25.top(query, n_cand)
+            except Exception as exc:
+                raise BackendError(f"the vector index in {self.store.location} could not be searched ({exc}). "
+                                   "Restart this process; if the error stays, rebuild the index with "
+                                   "`newsrag ingest --rebuild`") from first
+            bm25 = self._bm25
+        records = self._records
+        # chunks of articles still being (re)indexed by a concurrent ingest are not served yet
+        dense_hits = {h["id"]: h for h in found if h["metadata"].get("doc_id") in records}
+        dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]
+        return dense, bm25.top(query, n_cand), dense_hits
 
+    def retrieve(self, query: str, k: int | None = None, *, outlet: str | None = None,
+                 published_from: str | None = None, published_to: str | None = None,
+                 prefer_recent: bool | None = None, search_filter: SearchFilter | None = None) -> list[Scored]:
+        """The ``k`` best passages for ``query``, best first (empty when nothing is indexed or matches).
+
+        The filter is ``search_filter`` (else the one set by :func:`search_scope`, else none), with the
+        keyword arguments given here replacing its fields (and making its dates required). Soft dates
+        (``dates_soft``) exclude nothing: the passages of that range are searched as well and fused in
+        as two more ranked lists, so they rank higher and are found even beyond the global candidates."""
+        if not isinstance(query, str) or not query.strip():
+            raise QuestionError("the question is empty: type a question about the articles")
+        cfg = self.settings.retrieval
+        k = cfg.k if k is None else int(k)
+        if k <= 0:
+            return []
+        flt = self._effective_filter(search_filter, outlet=outlet, published_from=published_from,
+                                     published_to=published_to, prefer_recent=prefer_recent)
+        n_cand = max(cfg.candidates, k)
+        qvec = self.embedder.embed([query])[0]
+        got = self._candidates(query, qvec, flt.required(), n_cand)
+        if got is None:
+            return []
+        dense, sparse, dense_hits = got
         ranked_lists = [dense, sparse]
+        if flt.dates_soft and flt.has_dates:
+            preferred = self._candidates(query, qvec, flt.hard(), n_cand)
+            if preferred is not None:
+                ranked_lists += [preferred[0], preferred[1]]
+                dense_hits = {**preferred[2], **dense_hits}
+                seen_dense, seen_sparse = {c for c, _ in dense}, {c for c, _ in sparse}
+                dense = dense + [x for x in preferred[0] if x[0] not in seen_dense]
+                sparse = sparse + [x for x in preferred[1] if x[0] not in seen_sparse]
         if flt.prefer_recent:
             table = self._chunk_table()
             pool = {cid for cid, _ in dense} | {cid for cid, _ in sparse}
@@ -511,7 +551,7 @@ class Retriever:
         dense_scores = dict(dense)
         top = sorted(fused, key=lambda c: (-fused[c], -dense_scores.get(c, -1.0), c))[:k]
         # passages not fetched by the dense search: their text, and their vectors for the relevance score
-        vectors = self._vectors if flt.active else None
+        vectors = self._vectors
         missing = [c for c in top if c not in dense_hits]
         fetched = self.store.get_chunks(missing, embeddings=vectors is None and any(c not in dense_scores
                                                                                    for c in missing))

@@ -1,9 +1,10 @@
-"""`newsrag retrieve "question" [--k N] [--json] [--outlet O] [--from D] [--to D] [--recent] [--dates auto|off]`:
+"""`newsrag retrieve "question" [--k N] [--json] [--outlet O] [--from D] [--to D] [--recent] [--dates prefer|filter|off]`:
 the ranked passages, with document, offsets and scores.
 
 Relative time in the question ("last week", "in March", "latest") is resolved against the collection's
-newest article (or ``--now`` / ``retrieval.reference_date``) and applied as a filter; ``--from``, ``--to``
-and ``--recent`` given on the command line take precedence over what the question says.
+newest article (or ``--now`` / ``retrieval.reference_date``); by default that range is preferred
+(ranked higher, nothing excluded), with ``--dates filter`` it is required. ``--from``, ``--to`` (always
+required) and ``--recent`` given on the command line take precedence over what the question says.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only articles published in or before DATE")
     parser.add_argument("--recent", action="store_true", default=None,
                         help="among passages about as relevant, put the newer first")
-    parser.add_argument("--dates", choices=["auto", "off"], default="auto",
-                        help="auto (default): resolve relative time in the question (\"last week\", \"in March\", "
-                             "\"latest\") into a date filter; off: search the question as written")
+    parser.add_argument("--dates", choices=["prefer", "filter", "off"], default="prefer",
+                        help="relative time in the question (\"last week\", \"in March\", \"latest\"): prefer "
+                             "(default) ranks articles of that range higher and still searches all (an event of "
+                             "March can be reported later); filter searches only that range; off ignores it")
     parser.add_argument("--now", metavar="DAY",
                         help="the day relative time counts from (default: retrieval.reference_date, else the "
                              "newest article's day)")
@@ -40,8 +42,7 @@ def resolve_filter(args: argparse.Namespace, settings, retriever, question: str)
 
     now = reference_date(retriever, args.now or settings.retrieval.reference_date)
     return filter_for_question(question, now, outlet=args.outlet, published_from=args.published_from,
-                               published_to=args.published_to, prefer_recent=bool(args.recent),
-                               resolve_dates=args.dates == "auto")
+                               published_to=args.published_to, prefer_recent=bool(args.recent), dates=args.dates)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

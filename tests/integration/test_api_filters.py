@@ -29,13 +29,16 @@ def test_old_calls_are_unchanged(client):
 
 def test_limits_are_applied_and_reported(client):
     out = client.predict(QUESTION, None, "nbc", "2024", None, False, api_name="/ask")
-    assert out["filter"] == {"outlet": "nbc", "published_from": "2024", "published_to": None, "prefer_recent": False}
+    assert out["filter"] == {"outlet": "nbc", "published_from": "2024", "published_to": None, "prefer_recent": False,
+                             "dates_soft": False}
     assert all(c["outlet"] == "NBC News" and c["published"].startswith("2024") for c in out["citations"])
     named = client.predict(QUESTION, outlet="nbc", published_from="2024", api_name="/ask")
     assert named["filter"] == out["filter"]
     # dates in the question, counted from the newest bundled article
+    # dates in the question, counted from the newest bundled article, are preferred: the answer is unchanged
     dated = client.predict("How many migrants did Mexico interdict in December?", api_name="/ask")
     assert dated["time"]["matched_text"] == "in December" and dated["filter"]["published_from"].endswith("-12-01")
+    assert dated["filter"]["dates_soft"] is True
 
 
 def test_bad_limits_are_clear_errors(client):

@@ -36,8 +36,6 @@ NOW = date(1987, 10, 20)          # a Tuesday
     ("What happened on 19 October?", "1987-10-19", "1987-10-19", "on 19 October", "What happened?"),
     ("What happened on October 25?", "1986-10-25", "1986-10-25", "on October 25", "What happened?"),
     ("1987-03-09 grain news", "1987-03-09", "1987-03-09", "1987-03-09", "grain news"),
-    ("What happened on Friday?", "1987-10-16", "1987-10-16", "on Friday", "What happened?"),
-    ("What was said on Tuesday?", "1987-10-20", "1987-10-20", "on Tuesday", "What was said?"),
     ("What was said last Tuesday?", "1987-10-13", "1987-10-13", "last Tuesday", "What was said?"),
     ("What rose in the past two weeks?", "1987-10-07", "1987-10-20", "in the past two weeks", "What rose?"),
     ("What fell over the last 3 months?", "1987-07-21", "1987-10-20", "over the last 3 months", "What fell?"),
@@ -80,6 +78,7 @@ def test_recency_combines_with_a_range():
     "How many tonnes, 1,987 or 2,000?",  # a number is not a year
     "What is the current account deficit?",
     "Who won the 1987 election?",        # a year used as an adjective is not a publication filter
+    "How many were handed over on Friday?",   # a bare weekday names an event's day in some article
     "",
 ])
 def test_no_time_expression(question):

@@ -40,13 +40,16 @@ def docs(out: dict) -> set[str]:
 
 
 def test_retrieve_resolves_dates_in_the_question_against_the_newest_article(index):
-    res = run(["retrieve", "central bank discount rate in March", "--json"], index)
-    out = json.loads(res.stdout)
+    # by default the question's range is preferred: March first, the rest still found
+    out = json.loads(run(["retrieve", "central bank discount rate in March", "--k", "7", "--json"], index).stdout)
     assert out["searched"] == "central bank discount rate"
-    assert out["filter"]["published_from"] == "1987-03-01" and out["time"]["matched_text"] == "in March"
-    assert docs(out) == {"a1", "a2"}
+    assert out["filter"]["published_from"] == "1987-03-01" and out["filter"]["dates_soft"] is True
+    assert out["time"]["matched_text"] == "in March"
+    assert {p["doc_id"] for p in out["passages"][:2]} == {"a1", "a2"} and len(docs(out)) > 2
+    res = run(["retrieve", "central bank discount rate in March", "--dates", "filter", "--json"], index)
+    assert docs(json.loads(res.stdout)) == {"a1", "a2"}
     # "now" from the command line instead of the newest article (1987-10-19): March 1985 has no article
-    res = run(["retrieve", "central bank discount rate in March", "--now", "1985-12-01"], index)
+    res = run(["retrieve", "central bank discount rate in March", "--now", "1985-12-01", "--dates", "filter"], index)
     assert res.returncode == 0 and "No indexed article matches these limits (1985-03-01 to 1985-03-31)" in res.stdout
     assert "run from 1986-01-01 to 1987-10-19" in res.stdout
     res = run(["retrieve", "central bank discount rate in March", "--dates", "off", "--json"], index)
@@ -57,7 +60,7 @@ def test_retrieve_flags_replace_the_question_dates(index):
     out = json.loads(run(["retrieve", "discount rate in March", "--from", "1987-04", "--outlet", "associated",
                           "--recent", "--json"], index).stdout)
     assert out["filter"] == {"outlet": "associated", "published_from": "1987-04", "published_to": None,
-                             "prefer_recent": True}
+                             "prefer_recent": True, "dates_soft": False}
     assert docs(out) == {"a3"}
     text = run(["retrieve", "discount rate", "--outlet", "reuters", "--to", "1987-03"], index).stdout
     assert "limits: outlet “reuters”, … to 1987-03-31" in text and "Report a4" not in text
@@ -73,7 +76,8 @@ def test_bad_filter_flags_are_clear_errors(index):
 
 
 def test_ask_limits_the_search_and_reports_it(index):
-    res = run(["ask", "What did the central bank do to the discount rate in April?", "--json"], index)
+    res = run(["ask", "What did the central bank do to the discount rate in April?", "--dates", "filter", "--json"],
+              index)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert out["filter"]["published_from"] == "1987-04-01" and out["time"]["matched_text"] == "in April"

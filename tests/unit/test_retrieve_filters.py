@@ -186,3 +186,21 @@ def test_gathered_rows_and_date_block_agree(retriever, monkeypatch):
     assert [(h.chunk.chunk_id, round(h.dense, 6)) for h in gathered] == \
         [(h.chunk.chunk_id, round(h.dense, 6)) for h in block]
     assert docs(gathered) == {"a3", "a6"}
+
+
+def test_soft_dates_rank_the_range_higher_and_exclude_nothing(retriever):
+    q = "central bank discount rate"
+    plain = [h.chunk.doc_id for h in retriever.retrieve(q, 7)]
+    october = SearchFilter(published_from="1987-10", published_to="1987-10", dates_soft=True)
+    soft = [h.chunk.doc_id for h in retriever.retrieve(q, 7, search_filter=october)]
+    assert set(soft) == set(plain)                                   # nothing left out, undated a6 too
+    assert soft.index("a5") < plain.index("a5") and soft[0] == "a5"   # the one October story leads
+    assert not october.active and october and october.required() == SearchFilter()
+    assert october.describe() == "preferring 1987-10-01 to 1987-10-31"
+    # dates passed to retrieve() are required, even over a soft scope
+    with search_scope(october):
+        assert docs(retriever.retrieve(q, 7, published_from="1987-03", published_to="1987-03")) == {"a1", "a2"}
+        assert len(retriever.retrieve(q, 7)) == len(plain)
+    # a soft range with no article in it changes nothing
+    empty = SearchFilter(published_from="2001", dates_soft=True)
+    assert [h.chunk.doc_id for h in retriever.retrieve(q, 7, search_filter=empty)] == plain

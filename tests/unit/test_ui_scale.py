@@ -147,11 +147,14 @@ def test_chat_applies_filter_controls_and_dates_in_the_question(settings):
     service = ChatService(answerer, settings)
     final = list(service.chat("What happened last week?", [], request(), "Reuters", "", "", False))[-1]
     flt = answerer.scopes[-1]
-    assert (flt.outlet, flt.published_from, flt.published_to) == ("Reuters", "1987-10-12", "1987-10-18")
-    assert "Search limits: outlet “Reuters”, 1987-10-12 to 1987-10-18; from the question: “last week”" in final[0]
-    list(service.chat("Any news?", [], request(), "", "1987-03", "1987-04", True))
-    flt = answerer.scopes[-1]
-    assert (flt.published_from, flt.published_to, flt.prefer_recent) == ("1987-03", "1987-04", True)
+    assert (flt.outlet, flt.published_from, flt.published_to, flt.dates_soft) == \
+        ("Reuters", "1987-10-12", "1987-10-18", True)      # a question's dates are preferred, not required
+    assert ("Search limits: outlet “Reuters”, preferring 1987-10-12 to 1987-10-18; from the question: “last week”"
+            in final[0])
+    list(service.chat("Any news in June?", [], request(), "", "1987-03", "1987-04", True))
+    flt = answerer.scopes[-1]                               # the controls' dates are required and win
+    assert (flt.published_from, flt.published_to, flt.prefer_recent, flt.dates_soft) == ("1987-03", "1987-04", True,
+                                                                                         False)
     list(service.chat("Any news?", [], request()))
     assert answerer.scopes[-1] is None                              # no filter: nothing limits the search
     bad = list(service.chat("Any news?", [], request(), "", "soon", "", False))
@@ -165,7 +168,7 @@ def test_api_takes_optional_filters_and_stays_compatible(settings):
     assert "filter" not in plain and plain["citations"] and answerer.scopes[-1] is None
     out = service.api_ask("How many men were returned in March?", None, request(), None, None, None, True)
     assert out["filter"] == {"outlet": None, "published_from": "1987-03-01", "published_to": "1987-03-31",
-                             "prefer_recent": True}
+                             "prefer_recent": True, "dates_soft": True}
     assert out["time"]["matched_text"] == "in March"
     with pytest.raises(Exception, match="the date range is empty"):
         service.api_ask("Any?", None, request(), None, "1987-05", "1987-01")
