@@ -82,6 +82,8 @@ class RetrievalSettings(_Section):
     candidates: int = Field(40, ge=1, le=1000, description="Candidates taken from each of dense and BM25 before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_relevance: float = Field(0.25, description="Below this relevance score retrieval reports no relevant passage.")
+    reference_date: str | None = Field(None, description="The day relative time in a question (\"last week\", "
+                                       "\"in March\") is counted from, YYYY-MM-DD; unset: the newest article's day.")
 
 
 class LLMSettings(_Section):
@@ -136,12 +138,8 @@ class UISettings(_Section):
     feedback_per_minute: int = Field(10, ge=0, description="Feedback votes per client per minute; 0 disables.")
     feedback_max_mb: float = Field(20.0, gt=0, description="The feedback file stops growing at this size "
                                    "(further votes are refused with a message and a log line).")
-    examples: list[str] = Field(default_factory=lambda: [
-        "What is the Migrant Protection Protocols program?",
-        "How many asylum seekers were returned to Mexico on Friday?",
-        "Why did Mayorkas and Blinken travel to Mexico?",
-        "How many migrants is Mexico stopping compared with a year ago?",
-    ], description="Example questions shown under the chat box (suited to the bundled corpus).")
+    examples: list[str] = Field(default_factory=list, description="Example questions shown under the chat box; "
+                                "empty (the default): made from the headlines of the newest indexed articles.")
 
 
     @field_validator("trusted_proxies")

@@ -184,6 +184,84 @@ class ChatService:
                 return []
         return self._articles
 
+    def outlets(self) -> list[str]:
+        """The distinct outlets of the indexed articles, for the filter controls."""
+        return sorted({a.outlet for a in self.articles() if a.outlet}, key=str.casefold)
+
+    def articles_page(self, text: str = "", outlet: str = "", date_from: str = "", date_to: str = "",
+                      page: Any = 1) -> tuple[str, int, list[tuple[str, str]]]:
+        """The Articles tab: (one page of the matching articles as HTML, the page shown, its picker choices)."""
+        articles = self.articles()
+        try:
+            matching = fmt.filter_articles(articles, fmt.ArticleQuery(text or "", outlet or "", date_from or "",
+                                                                      date_to or ""))
+        except ValueError as exc:
+            return fmt.corpus_page_html([], len(articles), 1, error=str(exc)), 1, []
+        try:
+            page = int(page or 1)
+        except (TypeError, ValueError):
+            page = 1
+        page = min(max(1, page), fmt.page_count(len(matching)))
+        size = fmt.CORPUS_PAGE_SIZE
+        shown = matching[(page - 1) * size: page * size]
+        return fmt.corpus_page_html(matching, len(articles), page), page, fmt.article_choices(shown)
+
+    def reference_day(self):
+        """The day relative time in questions counts from: ``retrieval.reference_date`` or the newest article's."""
+        from rag.ask.dates import reference_date
+
+        retriever = getattr(self.answerer, "retriever", None)
+        try:
+            return reference_date(retriever if hasattr(retriever, "date_range") else None,
+                                  self.settings.retrieval.reference_date)
+        except NewsragError:
+            raise
+        except Exception as exc:        # the index could not be read: relative time counts from today
+            log.warning("no reference date from the index: %s", exc)
+            return reference_date(None)
+
+    def search_filter(self, question: str, outlet: Any = None, published_from: Any = None,
+                      published_to: Any = None, prefer_recent: Any = False):
+        """(SearchFilter, TimeScope or None) for a question and the filter controls (QuestionError when bad)."""
+        from rag.ask.retrieve import filter_for_question
+
+        def text(v: Any, what: str) -> str | None:
+            if v is None or v == "":
+                return None
+            if not isinstance(v, str):
+                raise QuestionError(f"{what} must be text.")
+            return v.strip() or None
+
+        flt, scope, _ = filter_for_question(question, self.reference_day(), outlet=text(outlet, "outlet"),
+                                            published_from=text(published_from, "published_from"),
+                                            published_to=text(published_to, "published_to"),
+                                            prefer_recent=bool(prefer_recent))
+        return flt, scope
+
+    def empty_filter_message(self, flt) -> str | None:
+        """A clear message when the filter leaves no article to search (None when some are left)."""
+        if not flt or not flt.active:
+            return None
+        retriever = getattr(self.answerer, "retriever", None)
+        count = getattr(retriever, "count_chunks", None)
+        if not callable(count) or count(flt) > 0:
+            return None
+        first, last = retriever.date_range() if hasattr(retriever, "date_range") else (None, None)
+        span = f" The indexed articles run from {first} to {last}." if first else ""
+        return f"No indexed article matches these limits ({flt.describe()}).{span} Widen the dates or clear the outlet."
+
+    def loading_what(self) -> str:
+        """What the warmup is doing, in words: there is no model to load in extractive mode."""
+        llm = getattr(self.answerer, "llm", self)
+        n = len(self.articles())
+        search = f"preparing the search over {n:,} article{'s' if n != 1 else ''}"
+        if llm is None:
+            return search[:1].upper() + search[1:] + " (word statistics and sentence vectors; no language model is used)"
+        model = self.settings.llm.model or ("Qwen2.5-Coder-0.5B-Instruct" if self.settings.llm.provider == "local"
+                                            else self.settings.llm.provider)
+        where = "local " if self.settings.llm.provider == "local" else ""
+        return f"Loading the {where}language model ({model}) and {search}"
+
     def allowed_urls(self) -> set[str]:
         return {a.url for a in self.articles() if a.url}
 
@@ -234,14 +312,20 @@ class ChatService:
 
     def status_html(self) -> str:
         n = len(self.articles())
-        corpus = f"{n} article{'s' if n != 1 else ''} indexed" if n else "no articles indexed: run <code>newsrag ingest</code>"
+        corpus = f"{n:,} article{'s' if n != 1 else ''} indexed" if n else "no articles indexed: run <code>newsrag ingest</code>"
         if self.warmup.error:
             return (f'<div class="nr-banner nr-banner-error">The language model could not be loaded: '
                     f'{fmt.esc(self.warmup.error)}. Check the <code>llm</code> settings and restart.</div>')
         if not self.warmup.done:
-            return ('<div class="nr-banner nr-banner-loading"><span class="nr-spinner"></span>Loading the local '
-                    f'model… questions you ask now are answered as soon as it is ready. · {corpus}</div>')
-        return f'<div class="nr-banner nr-banner-ready">Ready · {corpus}</div>'
+            elapsed = int(time.monotonic() - self.warmup.started_at) if self.warmup.started_at is not None else 0
+            since = f" {elapsed} s so far." if elapsed else ""
+            return ('<div class="nr-banner nr-banner-loading"><span class="nr-spinner"></span>'
+                    f'{fmt.esc(self.loading_what())}…{since} Questions you ask now are answered as soon as it is '
+                    'ready.</div>')
+        llm = getattr(self.answerer, "llm", self)
+        how = ("answers quoted from the articles (no language model)" if llm is None
+               else f"answers by the {self.settings.llm.provider} language model")
+        return f'<div class="nr-banner nr-banner-ready">Ready · {corpus} · {how}</div>'
 
     def friendly_error(self, exc: BaseException) -> str:
         if isinstance(exc, QuestionError):
@@ -263,19 +347,42 @@ class ChatService:
 
     # ---- API
     def api_ask(self, question: str, history: list[dict] | None = None,
-                request: gr.Request | None = None) -> dict:
+                request: gr.Request | None = None, outlet: Any = None, published_from: Any = None,
+                published_to: Any = None, prefer_recent: Any = False) -> dict:
+        from rag.ask.retrieve import scoped_stream
+
         try:
             q = self.check_question(question)
             hist = self.check_history(history)
+            flt, scope = self.search_filter(q, outlet, published_from, published_to, prefer_recent)
             self.check_rate(request)
+            empty = self.empty_filter_message(flt)
+            if empty:
+                raise QuestionError(empty)
             self.wait_until_ready(timeout=600)
-            return self.answerer.ask(q, hist).to_dict()
+            answer = None
+            for event in scoped_stream(self.answerer.stream(q, hist), flt):
+                if event.kind == "answer":
+                    answer = event.answer
+            if answer is None:
+                raise BackendError("the answer stream ended without an answer.")
+            out = answer.to_dict()
+            if flt:
+                out["filter"] = flt.to_dict()
+                out["time"] = scope.to_dict() if scope else None
+            return out
         except Exception as exc:
             raise gr.Error(self.friendly_error(exc), print_exception=False) from None
 
     # ---- chat
-    def chat(self, question: str, turns: list[fmt.Turn] | None, request: gr.Request | None = None):
-        """Generator of (transcript, sources, question box, turns, apa, mla, download, notice)."""
+    def chat(self, question: str, turns: list[fmt.Turn] | None, request: gr.Request | None = None,
+             outlet: Any = None, published_from: Any = None, published_to: Any = None, prefer_recent: Any = False):
+        """Generator of (transcript, sources, question box, turns, apa, mla, download, notice).
+
+        The search is limited by the filter controls (outlet, from, to, newest first) and by relative
+        time in the question ("last week", "in March"), counted from the newest article."""
+        from rag.ask.retrieve import scoped_stream
+
         turns = list(turns or [])
         skip = gr.skip()
         try:
@@ -283,6 +390,7 @@ class ChatService:
             if len(turns) >= MAX_TURNS:
                 raise QuestionError(f"This conversation has reached {MAX_TURNS} questions. Click "
                                     "“New conversation” to go on (download this one first if you want to keep it).")
+            flt, scope = self.search_filter(q, outlet, published_from, published_to, prefer_recent)
             self.check_rate(request)
         except QuestionError as exc:
             yield skip, skip, skip, skip, skip, skip, skip, _notice(str(exc), "warn")
@@ -290,17 +398,24 @@ class ChatService:
         urls = self.allowed_urls()
         history = fmt.history_from_turns(turns)
         turn = fmt.Turn(question=q, status="Searching the articles…")
+        if flt:
+            turn.scope = flt.describe() + (f"; from the question: “{scope.matched_text}”" if scope else "")
         turns.append(turn)
+        empty = self.empty_filter_message(flt)
+        if empty:
+            turn.error = empty
+            yield fmt.transcript_html(turns, urls), skip, "", turns, skip, skip, skip, ""
+            return
         yield fmt.transcript_html(turns, urls), skip, "", turns, skip, skip, skip, ""
         while not self.warmup.done:
-            turn.status = "Loading the local model… your question will be answered as soon as it is ready."
+            turn.status = f"{self.loading_what()}… your question will be answered as soon as it is ready."
             yield fmt.transcript_html(turns, urls), skip, skip, turns, skip, skip, skip, skip
             self.warmup.wait(1.0)
         last = 0.0
         try:
             self.wait_until_ready(timeout=0)
             turn.status = "Searching the articles…"
-            for event in self.answerer.stream(q, history):
+            for event in scoped_stream(self.answerer.stream(q, history), flt):
                 if event.kind == "status":
                     turn.status = event.text
                 elif event.kind == "evidence":
@@ -371,26 +486,20 @@ def _notice(text: str, kind: str) -> str:
 
 # --------------------------------------------------------------------------- layout
 
-def corpus_table_html(articles: list[Article], limit: int = 500) -> str:
-    rows = fmt.corpus_rows(articles)
-    if not rows:
-        return '<div class="nr-src-empty">No articles are indexed yet. Run <code>newsrag ingest</code>.</div>'
-    body = "".join(f"<tr><td>{fmt.esc(t)}</td><td>{fmt.esc(o)}</td><td>{fmt.esc(d)}</td></tr>"
-                   for t, o, d, _ in rows[:limit])
-    more = f'<p class="nr-note">Showing {limit} of {len(rows)} articles.</p>' if len(rows) > limit else ""
-    return (f'<p class="nr-note">{len(rows)} article{"s" if len(rows) != 1 else ""} indexed. '
-            'Choose one below to read it in full.</p>'
-            f'<div class="nr-table-wrap"><table class="nr-corpus"><thead><tr><th>Headline</th><th>Outlet</th>'
-            f'<th>Date</th></tr></thead><tbody>{body}</tbody></table></div>{more}')
-
-
 def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None = None) -> gr.Blocks:
     """The web chat over ``answerer``. Starts the model warmup in a background thread if needed."""
     service = ChatService(answerer, settings, warmup)
     service.warmup.start()
+    _prepare_filters_in_background(answerer)
     articles = service.articles()
-    choices = [(f"{(a.title or a.doc_id)[:90]} · {a.outlet or 'unknown'} · {fmt.format_date(a.published) or 'undated'}",
-                a.doc_id) for a in sorted(articles, key=lambda a: (a.published or "", a.doc_id), reverse=True)]
+    first_page, _, choices = service.articles_page()
+    outlets = service.outlets()
+    outlet_choices = [("All outlets", "")] + [(o, o) for o in outlets]
+    examples = fmt.example_questions(settings.ui.examples, articles)
+    try:
+        now_note = f"counted from {fmt.format_date(service.reference_day().isoformat())}"
+    except NewsragError:
+        now_note = "counted from the newest article"
     limit = settings.answer.max_question_chars
     conc = settings.ui.concurrency
 
@@ -413,8 +522,24 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
                                                   elem_id="nr-question", autofocus=True)
                             ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="nr-ask")
                         notice = gr.HTML("", elem_id="nr-notice", js_on_load=None)
-                        gr.Examples(examples=list(settings.ui.examples), inputs=[question],
-                                    label="Try one of these", examples_per_page=6)
+                        with gr.Accordion("Limit the search: outlet, dates, newest first", open=False,
+                                          elem_id="nr-filters"):
+                            with gr.Row():
+                                f_outlet = gr.Dropdown(choices=outlet_choices, value="", label="Outlet",
+                                                       filterable=True, min_width=160, elem_id="nr-f-outlet")
+                                f_from = gr.Textbox(label="From", placeholder="e.g. 1987-03", max_length=10,
+                                                    min_width=110, elem_id="nr-f-from")
+                                f_to = gr.Textbox(label="To", placeholder="e.g. 1987-04-15", max_length=10,
+                                                  min_width=110, elem_id="nr-f-to")
+                            f_recent = gr.Checkbox(label="Newest first (among passages about as relevant)",
+                                                   value=False, elem_id="nr-f-recent")
+                            gr.HTML(f'<p class="nr-note">Dates in your question (“last week”, “in March”, “latest”) '
+                                    f'rank articles of that time higher, {fmt.esc(now_note)}; dates set here limit '
+                                    'the search to them.</p>',
+                                    js_on_load=None)
+                        if examples:
+                            gr.Examples(examples=examples, inputs=[question], label="Try one of these",
+                                        examples_per_page=6)
                         with gr.Row(elem_id="nr-actions"):
                             up = gr.Button("✓ Helpful", size="sm", min_width=90, elem_id="nr-up")
                             down = gr.Button("✗ Not helpful", size="sm", min_width=110, elem_id="nr-down")
@@ -429,17 +554,51 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
                     with gr.Column(scale=2, min_width=300, elem_id="nr-side-col"):
                         sources = gr.HTML(fmt.sources_html([]), elem_id="nr-sources", js_on_load=None)
             with gr.Tab("Articles", id="articles"):
-                gr.HTML(corpus_table_html(articles), elem_id="nr-corpus", js_on_load=None)
-                pick = gr.Dropdown(choices=choices, value=None, label="Read an article", filterable=True,
-                                   elem_id="nr-pick")
+                with gr.Row(elem_id="nr-a-search"):
+                    a_text = gr.Textbox(label="Headline contains", placeholder="words of the headline",
+                                        max_length=200, scale=3, min_width=180, elem_id="nr-a-text")
+                    a_outlet = gr.Dropdown(choices=outlet_choices, value="", label="Outlet", filterable=True,
+                                           scale=2, min_width=150, elem_id="nr-a-outlet")
+                    a_from = gr.Textbox(label="From", placeholder="e.g. 1987-03", max_length=10, scale=1,
+                                        min_width=110, elem_id="nr-a-from")
+                    a_to = gr.Textbox(label="To", placeholder="e.g. 1987-04", max_length=10, scale=1,
+                                      min_width=110, elem_id="nr-a-to")
+                    a_go = gr.Button("Search", variant="primary", scale=1, min_width=80, elem_id="nr-a-go")
+                corpus = gr.HTML(first_page, elem_id="nr-corpus", js_on_load=None)
+                with gr.Row(elem_id="nr-a-pager"):
+                    a_prev = gr.Button("‹ Previous", size="sm", scale=0, min_width=100, elem_id="nr-a-prev")
+                    a_page = gr.Number(value=1, precision=0, minimum=1, label="Page", scale=0, min_width=90,
+                                       elem_id="nr-a-page")
+                    a_next = gr.Button("Next ›", size="sm", scale=0, min_width=100, elem_id="nr-a-next")
+                pick = gr.Dropdown(choices=choices, value=None, label="Read an article (this page)",
+                                   filterable=True, elem_id="nr-pick")
                 article_view = gr.HTML(fmt.article_html(None), elem_id="nr-article", js_on_load=None)
             with gr.Tab("About", id="about"):
                 gr.HTML(about_html(settings), js_on_load=None)
 
         chat_outputs = [transcript, sources, question, turns, apa, mla, download, notice]
+
+        def _chat(q, t, outlet, date_from, date_to, recent, request: gr.Request):
+            yield from service.chat(q, t, request, outlet, date_from, date_to, recent)
         for trigger in (question.submit, ask_btn.click):
-            trigger(service.chat, inputs=[question, turns], outputs=chat_outputs, api_visibility="private",
-                    concurrency_limit=conc, concurrency_id="answer", show_progress="hidden")
+            trigger(_chat, inputs=[question, turns, f_outlet, f_from, f_to, f_recent], outputs=chat_outputs,
+                    api_visibility="private", concurrency_limit=conc, concurrency_id="answer",
+                    show_progress="hidden")
+
+        def _page(text, outlet, date_from, date_to, page):
+            html, shown, page_choices = service.articles_page(text, outlet, date_from, date_to, page)
+            return html, shown, gr.Dropdown(choices=page_choices, value=None)
+        search_inputs = [a_text, a_outlet, a_from, a_to]
+        page_outputs = [corpus, a_page, pick]
+        gr.on([a_text.submit, a_from.submit, a_to.submit, a_go.click, a_outlet.input],
+              lambda *v: _page(*v, 1), inputs=search_inputs, outputs=page_outputs,
+              api_visibility="private", queue=False, show_progress="hidden")
+        a_page.submit(_page, inputs=search_inputs + [a_page], outputs=page_outputs, api_visibility="private",
+                      queue=False, show_progress="hidden")
+        a_prev.click(lambda *v: _page(*v[:-1], (v[-1] or 1) - 1), inputs=search_inputs + [a_page],
+                     outputs=page_outputs, api_visibility="private", queue=False, show_progress="hidden")
+        a_next.click(lambda *v: _page(*v[:-1], (v[-1] or 1) + 1), inputs=search_inputs + [a_page],
+                     outputs=page_outputs, api_visibility="private", queue=False, show_progress="hidden")
         def _up(t, request: gr.Request):
             return service.rate("up", t, request)
 
@@ -460,14 +619,33 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
         timer.tick(_tick, outputs=[status, timer], api_visibility="private", queue=False, show_progress="hidden")
         app.load(_tick, outputs=[status, timer], api_visibility="private", queue=False, show_progress="hidden")
 
-        def ask(question: str, history: list[dict] | None = None, request: gr.Request = None) -> dict:
+        def ask(question: str, history: list[dict] | None = None, outlet: str | None = None,
+                published_from: str | None = None, published_to: str | None = None, prefer_recent: bool = False,
+                request: gr.Request = None) -> dict:
             """Answer a question from the indexed articles. Returns the JSON of `newsrag ask --json`:
             question, standalone_question, answer (with [n] markers), abstained, citations, unsupported_sentences,
-            references {apa, mla}, timings_ms, mode. history: optional list of {"role", "content"} messages."""
-            return service.api_ask(question, history, request)
+            references {apa, mla}, timings_ms, mode (plus filter and time when the search was limited).
+            history: optional list of {"role", "content"} messages. outlet (substring), published_from,
+            published_to (1987, 1987-03 or 1987-03-09), prefer_recent: optional limits of the search; relative
+            time in the question ("last week") is understood too."""
+            return service.api_ask(question, history, request, outlet, published_from, published_to, prefer_recent)
 
         gr.api(ask, api_name="ask", concurrency_limit=conc, concurrency_id="answer")
     return app
+
+
+def _prepare_filters_in_background(answerer: Any) -> None:
+    """Build the retriever's filter tables (chunk dates, outlets, vectors) off the request path."""
+    prepare = getattr(getattr(answerer, "retriever", None), "prepare_filters", None)
+    if not callable(prepare):
+        return
+
+    def run() -> None:
+        try:
+            prepare()
+        except Exception:       # filtered questions then build them on first use, or use Chroma's filter
+            log.exception("could not prepare the search filters")
+    threading.Thread(target=run, name="newsrag-filters", daemon=True).start()
 
 
 def about_html(settings: Settings) -> str:

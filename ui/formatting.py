@@ -251,6 +251,7 @@ class Turn:
     error: str | None = None
     articles: dict[str, Article] = field(default_factory=dict)   # cited articles, for the source cards
     cards: str | None = None         # the rendered source cards, kept instead of the articles (see freeze)
+    scope: str = ""                  # what the search was limited to ("1987-03-01 to 1987-03-31 (“in March”)")
 
     def freeze(self, index: int) -> None:
         """Render this turn's source cards once and drop the article texts (keeps session state small)."""
@@ -305,6 +306,8 @@ def turn_html(turn: Turn, index: int, allowed_urls: Iterable[str] = ()) -> str:
                   f'{esc(turn.status or "Working…")}</div>')
         draft = f'<div class="nr-draft">{esc(turn.draft)}</div>' if turn.draft else ""
         bot = status + draft + evidence_html(turn.evidence)
+    if turn.scope:
+        bot = f'<div class="nr-scope">Search limits: {esc(turn.scope)}</div>' + bot
     return (f'<div class="nr-turn" data-turn="{index}">{user}'
             f'<div class="nr-msg nr-bot"><div class="nr-bubble">{bot}</div></div></div>')
 
@@ -558,3 +561,146 @@ def article_html(article: Article | None) -> str:
             f'<code>{esc(article.doc_id)}</code>{url}')
     return (f'<article class="nr-article"><h2>{_title_html(article.title, article.title_derived, article.doc_id)}</h2>'
             f'<div class="nr-src-meta">{meta}</div>{body}</article>')
+
+
+# --------------------------------------------------------------------------- the Articles tab at scale
+
+CORPUS_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    """The Articles tab's search: words of the headline, outlet (substring), publication date range."""
+
+    text: str = ""
+    outlet: str = ""
+    date_from: str = ""          # partial ISO dates: 1987, 1987-03, 1987-03-09
+    date_to: str = ""
+
+
+def filter_articles(articles: Sequence[Article], query: ArticleQuery) -> list[Article]:
+    """The articles matching ``query``, newest first. Raises ValueError naming a bad date."""
+    # every word of the search starts a word of the headline ("trade" finds "Trade deficit", "7" not "1987")
+    words = [re.compile(r"\b" + re.escape(w)) for w in re.findall(r"\w+", (query.text or "").casefold())]
+    outlet = (query.outlet or "").strip().casefold()
+    lo = _bound(query.date_from, 0, "From")
+    hi = _bound(query.date_to, 1, "To")
+    if lo and hi and lo > hi:
+        raise ValueError(f"the date range is empty: From {query.date_from} is after To {query.date_to}")
+    out = []
+    for a in articles:
+        if words:
+            title = (a.title or a.doc_id).casefold()
+            if not all(w.search(title) for w in words):
+                continue
+        if outlet and outlet not in (a.outlet or "").casefold():
+            continue
+        if lo or hi:
+            try:
+                a_lo, a_hi = _period(a.published)
+            except ValueError:
+                continue
+            if (lo and a_hi < lo) or (hi and a_lo > hi):
+                continue
+        out.append(a)
+    out.sort(key=lambda a: (a.published or "", a.doc_id), reverse=True)
+    return out
+
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _period(value: str | None) -> tuple[str, str]:
+    m = _ISO.match((value or "").strip())
+    if not m:
+        raise ValueError(f"{value!r} is not a date like 1987, 1987-03 or 1987-03-09")
+    y, mo, d = m.groups()
+    if mo is None:
+        return f"{y}-01-01", f"{y}-12-31"
+    if not 1 <= int(mo) <= 12:
+        raise ValueError(f"{value!r} has no month {mo}")
+    if d is None:
+        return f"{y}-{mo}-01", f"{y}-{mo}-31"
+    return f"{y}-{mo}-{d}", f"{y}-{mo}-{d}"
+
+
+def _bound(value: str | None, which: int, label: str) -> str | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return _period(value)[which]
+    except ValueError as exc:
+        raise ValueError(f"{label}: {exc}") from None
+
+
+def page_count(n: int, size: int = CORPUS_PAGE_SIZE) -> int:
+    return max(1, (n + size - 1) // size)
+
+
+def corpus_page_html(matching: Sequence[Article], total: int, page: int, size: int = CORPUS_PAGE_SIZE,
+                     error: str = "") -> str:
+    """One page of the article list with the counts; only this page's rows are sent to the browser."""
+    if total == 0:
+        return '<div class="nr-src-empty">No articles are indexed yet. Run <code>newsrag ingest</code>.</div>'
+    if error:
+        return f'<div class="nr-notice nr-notice-warn" role="alert">{esc(error)}</div>'
+    if not matching:
+        return (f'<p class="nr-note nr-count">No article matches this search ({total:,} indexed). '
+                'Try fewer words or a wider date range.</p>')
+    pages = page_count(len(matching), size)
+    page = min(max(1, page), pages)
+    rows = corpus_rows(matching[(page - 1) * size: page * size])
+    first = (page - 1) * size + 1
+    body = "".join(f"<tr><td>{esc(t)}</td><td>{esc(o)}</td><td>{esc(d)}</td></tr>" for t, o, d, _ in rows)
+    what = "articles match" if len(matching) != total else "articles indexed"
+    count = (f"{first:,}–{first + len(rows) - 1:,} of {len(matching):,} {what}"
+             + (f" ({total:,} indexed)" if len(matching) != total else "") + f" · page {page} of {pages}")
+    return (f'<p class="nr-note nr-count">{esc(count)}. Choose one below to read it in full.</p>'
+            f'<div class="nr-table-wrap"><table class="nr-corpus"><thead><tr><th>Headline</th><th>Outlet</th>'
+            f'<th>Date</th></tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def article_choices(articles: Sequence[Article]) -> list[tuple[str, str]]:
+    """(label, doc_id) for the "Read an article" picker of one page."""
+    return [(f"{(a.title or a.doc_id)[:90]} · {a.outlet or 'unknown'} · {format_date(a.published) or 'undated'}",
+             a.doc_id) for a in articles]
+
+
+def example_questions(configured: Sequence[str], articles: Sequence[Article], n: int = 4) -> list[str]:
+    """The example questions under the chat box: ``ui.examples`` when set, else made from the headlines
+    of the newest articles (one per outlet and day where possible), so they fit whatever is indexed."""
+    if configured:
+        return [q for q in configured if isinstance(q, str) and q.strip()][:8]
+    picked: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    openings: set[str] = set()
+    titled = [a for a in articles if a.title and not a.title_derived]
+    for a in sorted(titled, key=lambda a: (a.published or "", a.doc_id), reverse=True):
+        key = ((a.outlet or "").casefold(), (a.published or "")[:10])
+        if key in seen and len(titled) > n:
+            continue
+        headline = _headline_case(a.title)
+        words = re.findall(r"[^\W\d_]+", headline)
+        if len(words) < 3 or len(headline) > 48 or "<" in headline or ">" in headline:
+            continue                  # too short to ask about, too long to show whole, or holds markup/tickers
+        opening = " ".join(words[:3]).casefold()
+        if opening in openings:       # a running story: one example of it is enough
+            continue
+        openings.add(opening)
+        seen.add(key)
+        picked.append(f"What does the article “{headline}” report?")
+        if len(picked) == n:
+            break
+    return picked
+
+
+def _headline_case(title: str) -> str:
+    """ALL-CAPS wire headlines in sentence case ("U.S. TRADE DEFICIT WIDENS" -> "U.S. trade deficit widens")."""
+    title = " ".join(title.split())
+    letters = [c for c in title if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return title
+    # a word with dots is an abbreviation (U.S., U.K.) and stays as written; the rest is lower-cased
+    out = [w if "." in w.strip(".") else w.lower() for w in title.split(" ")]
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]

@@ -147,9 +147,15 @@ class BM25Index:
         qw = np.asarray(list(counts.values()), dtype=np.float32)
         return np.asarray(self.matrix[:, cols] @ qw).ravel()
 
-    def top(self, query: str, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Best ``n`` chunks with a positive score: (chunk_id, bm25 score), optionally only of ``doc_ids``."""
+    def top(self, query: str, n: int, doc_ids: Sequence[str] | None = None,
+            mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Best ``n`` chunks with a positive score: (chunk_id, bm25 score), optionally only of ``doc_ids``
+        and only where ``mask`` (one boolean per chunk, in ``chunk_ids`` order) is true."""
         scores = self.scores(query)
+        if mask is not None:
+            if mask.shape != scores.shape:
+                raise ValueError(f"the chunk mask has {mask.shape[0]} entries for {scores.shape[0]} chunks")
+            scores = np.where(mask, scores, 0.0)
         if doc_ids is not None:
             allowed = [self._doc_pos[d] for d in doc_ids if d in self._doc_pos]
             mask = np.isin(self.doc_index, np.asarray(allowed, dtype=np.int32))

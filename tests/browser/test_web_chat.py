@@ -230,10 +230,10 @@ def test_loading_state_then_answer(browser, tmp_path, shots):
         pg = ctx.new_page()
         pg.goto(url)
         pg.wait_for_selector("#nr-status .nr-banner-loading", timeout=60_000)
-        assert "Loading the local model" in pg.inner_text("#nr-status")
+        assert "Loading the language model (fake)" in pg.inner_text("#nr-status")
         pg.fill("#nr-question textarea", "How many were returned?")
         pg.click("#nr-ask")
-        pg.wait_for_selector("#nr-transcript .nr-status:has-text('Loading the local model')", timeout=30_000)
+        pg.wait_for_selector("#nr-transcript .nr-status:has-text('Loading the language model')", timeout=30_000)
         pg.screenshot(path=str(shots / "00-loading-laptop.png"))
         gate.set()
         pg.wait_for_selector("#nr-transcript .nr-draft", timeout=30_000)      # tokens appear as generated

@@ -99,12 +99,12 @@ def test_question_waits_for_model_warmup_with_status(settings):
     answerer = StandInAnswerer(settings, load_gate=gate)
     warm = WarmupState(answerer)
     service = ChatService(answerer, settings, warm)
-    assert "Loading the local model" in service.status_html()
+    assert "Loading the language model (fake)" in service.status_html()      # what loads, by name
     warm.start()
     gen = service.chat("How many men?", [], request())
     first = next(gen)
     second = next(gen)
-    assert "Loading the local model" in second[0] and not warm.done
+    assert "Loading the language model (fake)" in second[0] and not warm.done
     gate.set()
     rest = list(gen)
     assert "nr-cite" in rest[-1][0]
