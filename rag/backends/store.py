@@ -16,6 +16,7 @@ Embedded ``PersistentClient`` in ``paths.index_dir`` by default; ``HttpClient`` 
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -151,8 +152,9 @@ class ChromaStore:
                 raise IndexNotReadyError(
                     f"the index in {location} was built with embedding model '{stored}' "
                     f"({meta.get('embedding_dim')}-d), but the settings use '{model_name}' ({dim}-d). "
-                    "Rebuild it with `newsrag ingest --rebuild`, or set NEWSRAG_EMBEDDING__PROVIDER / "
-                    "NEWSRAG_EMBEDDING__MODEL back to the model it was built with.")
+                    "Re-ingest with `newsrag ingest --rebuild`, or set NEWSRAG_EMBEDDING__PROVIDER / "
+                    "NEWSRAG_EMBEDDING__MODEL / NEWSRAG_EMBEDDING__PRECISION (int8 or fp32) back to the encoder "
+                    "it was built with.")
         chunks = client.get_or_create_collection(
             names["chunks"], embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedding_model": model_name, "embedding_dim": dim, "newsrag_schema": SCHEMA_VERSION})
@@ -327,4 +329,7 @@ def _record(doc_id: str, meta: dict[str, Any]) -> ArticleRecord:
 def article_metadata(article, *, index_hash: str, status: str, n_chunks: int) -> dict[str, Any]:
     meta = {k: getattr(article, k) for k in ARTICLE_FIELDS}
     meta.update(index_hash=index_hash, status=status, n_chunks=n_chunks)
+    copies = getattr(article, "copies", ())
+    if copies:      # Chroma metadata holds scalars: the list as JSON (rag.ingest.dedup)
+        meta["copies"] = json.dumps(list(copies), sort_keys=True)
     return meta
