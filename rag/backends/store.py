@@ -329,7 +329,9 @@ def _record(doc_id: str, meta: dict[str, Any]) -> ArticleRecord:
 def article_metadata(article, *, index_hash: str, status: str, n_chunks: int) -> dict[str, Any]:
     meta = {k: getattr(article, k) for k in ARTICLE_FIELDS}
     meta.update(index_hash=index_hash, status=status, n_chunks=n_chunks)
+    # Chroma metadata holds scalars: the list as JSON (rag.ingest.dedup). Always written ("" for none, and
+    # copy_of "" for an article that is no copy): an upsert keeps keys it is not given.
     copies = getattr(article, "copies", ())
-    if copies:      # Chroma metadata holds scalars: the list as JSON (rag.ingest.dedup)
-        meta["copies"] = json.dumps(list(copies), sort_keys=True)
+    meta["copies"] = json.dumps(list(copies), sort_keys=True) if copies else ""
+    meta["copy_of"] = ""
     return meta

@@ -111,8 +111,9 @@ def copy_hash(article: Article, representative: str) -> str:
     return hashlib.sha256(json.dumps(["copy", article.content_hash, representative]).encode("utf-8")).hexdigest()
 
 
-def copies_json(article: Article) -> str | None:
-    return json.dumps(list(article.copies), sort_keys=True) if article.copies else None
+def copies_json(article: Article) -> str:
+    """The copies as Chroma can hold them ("" for none: an update keeps a key it is not given)."""
+    return json.dumps(list(article.copies), sort_keys=True) if article.copies else ""
 
 
 def chunk_metadata(plan: ChunkPlan, article: Article) -> dict[str, Any]:

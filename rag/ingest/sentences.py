@@ -2,8 +2,9 @@
 ingest and persisted, so that answering a question embeds nothing but the question.
 
 The sentences are exactly those the answer step reads (``rag.ask.lexical.split_sentences``, paragraphs
-counted at line breaks, as ``rag.ask.evidence.SentenceIndex`` did lazily before). One small numpy file per
-article text under ``<index_dir>/sentences/``, named by a hash of
+counted at line breaks, as ``rag.ask.evidence.SentenceIndex`` did lazily before). One small binary file per
+article text under ``<index_dir>/sentences/`` (header: magic, sentences n, dimension, text length, as int64;
+then starts, ends, paragraphs as int32[n] and the vectors as float32[n, dim]), named by a hash of
 
     the article's cleaned text + the encoder's name + the file format + a fingerprint of the splitter,
 
@@ -27,7 +28,8 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from rag.config import Settings
 
-SENTENCE_FORMAT = 1
+SENTENCE_FORMAT = 2          # 2: raw little-endian arrays behind a 4-number header (no zip: 2x faster to write)
+_MAGIC = 0x4E52534E54       # "NRSNT"
 # Odd cases of the splitter: a change in how any of them is split changes the fingerprint (and the file names).
 _PROBE = ("WASHINGTON, March 3 - The U.S. Treasury said it sold 9.75 billion dlrs of bills. Mr. Baker agreed.\n\n"
           "\u201cWill it hold?\u201d Lopez Obrador said. Shares rose 1.5 pct to 42.25 dlrs vs 40 in Jan. 1987!\n"
@@ -77,18 +79,35 @@ class SentenceStore:
         return hashlib.sha256((self._salt + text).encode("utf-8")).hexdigest()[:32]
 
     def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.npz"
+        return self.root / key[:2] / f"{key}.snt"
 
     def has(self, text: str) -> bool:
-        return self.path(self.key(text)).is_file()
+        """A whole file for ``text`` exists (its header and size agree)."""
+        path = self.path(self.key(text))
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(32)
+                size = os.fstat(fh.fileno()).st_size
+        except OSError:
+            return False
+        if len(head) < 32:
+            return False
+        magic, n, dim, length = (int(x) for x in np.frombuffer(head, dtype="<i8", count=4))
+        return magic == _MAGIC and length == len(text) and size == 32 + 12 * n + 4 * n * dim
 
     def save(self, text: str, starts: np.ndarray, ends: np.ndarray, paras: np.ndarray, vectors: np.ndarray) -> str:
         key = self.key(text)
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{key}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, starts=starts.astype(np.int32), ends=ends.astype(np.int32), paras=paras.astype(np.int32),
-                 vectors=np.asarray(vectors, dtype=np.float32), length=np.asarray([len(text)], dtype=np.int64))
+        tmp = target.with_name(f".{key}.{os.getpid()}.tmp")
+        vectors = np.ascontiguousarray(vectors, dtype="<f4")
+        n = len(starts)
+        dim = vectors.shape[1] if vectors.ndim == 2 else 0
+        with open(tmp, "wb") as fh:
+            fh.write(np.asarray([_MAGIC, n, dim, len(text)], dtype="<i8").tobytes())
+            for arr in (starts, ends, paras):
+                fh.write(np.asarray(arr, dtype="<i4").tobytes())
+            fh.write(vectors.tobytes())
         os.replace(tmp, target)
         return key
 
@@ -96,17 +115,22 @@ class SentenceStore:
         """(starts, ends, paras, vectors) of ``text``'s sentences, or None when they were not persisted."""
         path = self.path(self.key(text))
         try:
-            with np.load(path) as z:
-                if int(z["length"][0]) != len(text):
-                    return None
-                return z["starts"], z["ends"], z["paras"], z["vectors"]
-        except (OSError, KeyError, ValueError):
+            data = path.read_bytes()
+        except OSError:
             return None
+        if len(data) < 32:
+            return None
+        magic, n, dim, length = (int(x) for x in np.frombuffer(data, dtype="<i8", count=4))
+        if magic != _MAGIC or length != len(text) or len(data) != 32 + 12 * n + 4 * n * dim:
+            return None         # not ours, or cut short: computed again by the next ingest
+        ints = np.frombuffer(data, dtype="<i4", count=3 * n, offset=32).reshape(3, n)
+        vectors = np.frombuffer(data, dtype="<f4", count=n * dim, offset=32 + 12 * n).reshape(n, dim)
+        return ints[0], ints[1], ints[2], vectors
 
     def keys(self) -> set[str]:
         if not self.root.is_dir():
             return set()
-        return {p.stem for p in self.root.glob("*/*.npz") if not p.name.startswith(".")}
+        return {p.stem for p in self.root.glob("*/*.snt") if not p.name.startswith(".")}
 
     def remove_except(self, keep: Iterable[str]) -> int:
         """Delete every file whose key is not in ``keep``; how many were deleted. (Temporary files of a
@@ -115,7 +139,7 @@ class SentenceStore:
         removed = 0
         if not self.root.is_dir():
             return 0
-        for p in self.root.glob("*/*.npz"):
+        for p in self.root.glob("*/*.snt"):
             if not p.name.startswith(".") and p.stem not in keep:
                 try:
                     p.unlink()
