@@ -192,6 +192,8 @@ def ingest(paths: Sequence[Path | str], settings: "Settings", *, prune: bool = F
 
     # load -> clean -> group duplicates
     read, report.skipped, report.warnings = load_articles(paths, settings, log)
+    if log is not None and len(read) >= 1000:
+        log(f"read {len(read):,} articles in {time.perf_counter() - started:.0f} s; grouping duplicates")
     articles, copy_of = group_duplicates(read)
     copies = [a for a in read if a.doc_id in copy_of]
     report.articles = len(articles)
