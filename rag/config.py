@@ -53,7 +53,14 @@ class EmbeddingSettings(_Section):
     dim: int = Field(384, ge=8, description="Dimension of the fake embedder (the real one reports its own).")
     onnx_queries: bool = Field(True, description="Embed short inputs (questions) with ONNX Runtime: the same "
                                "vectors as torch (to ~1e-7), about twice as fast on a CPU. The model is exported in "
-                               "memory on first use; torch is used when that fails.")
+                               "memory on first use; torch is used when that fails. (precision=fp32 only.)")
+    precision: Literal["int8", "fp32"] = Field(
+        "int8", description="int8: the model exported to ONNX and dynamically quantised to int8 (built once, cached "
+        "in cache_dir), used for documents and questions alike: about 1.5-2x the fp32 throughput at the same "
+        "retrieval hit@5 (benchmarks/ingest_bench.py --compare). fp32: torch. The index records which one built "
+        "it; switching needs `newsrag ingest --rebuild`.")
+    cache_dir: Path = Field(REPO_ROOT / ".newsrag" / "models", description="Where the int8 model is cached.")
+    threads: int | None = Field(None, ge=1, description="ONNX Runtime threads for batches (default: all cores).")
 
 
 class ChunkSettings(_Section):

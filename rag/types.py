@@ -19,6 +19,9 @@ class Article:
     url: str | None = None
     source_path: str | None = None   # the file it was read from
     content_hash: str = ""           # sha256 of text + metadata; changes when the article must be re-indexed
+    # identical or near-identical texts grouped under this one at ingest (rag/ingest/dedup.py): one dict each,
+    # {"doc_id", "outlet", "published", "url", "title"}; this article is the one indexed and cited
+    copies: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
     @property
     def display_title(self) -> str:
@@ -46,6 +49,7 @@ class Chunk:
     outlet: str | None = None
     published: str | None = None
     url: str | None = None
+    copies: tuple[dict[str, Any], ...] = field(default=(), compare=False)   # the article's copies (see Article.copies): every outlet/date that ran it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

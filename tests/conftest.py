@@ -65,13 +65,3 @@ def real_settings(tmp_path: Path) -> Settings:
 def output_dir() -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
-
-
-@pytest.fixture
-def learned_corpus(request):
-    """The module's ``ARTICLES`` learned as the corpus (acronyms, nicknames, capitalised names), forgotten after."""
-    from rag.ask import lexical as lx
-
-    lx.learn_corpus(request.module.ARTICLES)
-    yield
-    lx.learn_corpus([])

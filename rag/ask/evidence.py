@@ -58,18 +58,44 @@ class Source:
 
 
 class SentenceIndex:
-    """Sentences of articles (split once per article) and their embeddings (computed once per text)."""
+    """Sentences of articles and their embeddings.
 
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray] | None,
-                 article_of: Callable[[str], Article | None]):
+    Read from what ingest persisted (``persisted``: a :class:`rag.ingest.sentences.SentenceStore`; by default
+    the ``sentence_store`` of the object ``article_of`` is a method of, i.e. the Retriever): an article's
+    sentence offsets, paragraphs and vectors are one file read, and asking a question embeds only the question.
+    An article with nothing persisted (an index built before, or a chunk whose article is not stored) is split
+    here, once per article, and its sentences embedded once per text, as before."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray] | None, article_of: Callable[[str], Article | None],
+                 persisted=None):
         self._embed = embed
         self._article_of = article_of
+        if persisted is None:
+            persisted = getattr(getattr(article_of, "__self__", None), "sentence_store", None)
+        self._persisted = persisted
         self._sentences: dict[str, list[tuple[int, tx.Span]]] = {}
         self._vectors: dict[str, np.ndarray] = {}
+
+    def _load_persisted(self, doc_id: str, article: Article) -> bool:
+        got = self._persisted.load(article.text) if self._persisted is not None else None
+        if got is None:
+            return False
+        starts, ends, paras, vectors = got
+        text = article.text
+        out = []
+        for s, e, p, v in zip(starts.tolist(), ends.tolist(), paras.tolist(), vectors):
+            span = tx.Span(s, e, text[s:e])
+            out.append((p, span))
+            if self._embed is not None:
+                self._vectors.setdefault(span.text, v)
+        self._sentences[doc_id] = out
+        return True
 
     def article_sentences(self, doc_id: str, fallback: Chunk | None = None) -> list[tuple[int, tx.Span]]:
         if doc_id not in self._sentences:
             article = self._article_of(doc_id)
+            if article is not None and self._load_persisted(doc_id, article):
+                return self._sentences[doc_id]
             if article is not None:
                 text, offset = article.text, 0
             elif fallback is not None:           # the article store lacks it: use the chunk alone

@@ -39,6 +39,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import contextvars
+import json
 import logging
 import math
 import re
@@ -54,6 +55,7 @@ from rag.backends.chunk_vectors import nearest_chunk_ids, sync_chunk_vectors
 from rag.backends.embeddings import Embedder, make_embedder
 from rag.backends.store import ArticleRecord, ChromaStore
 from rag.errors import BackendError, QuestionError
+from rag.ingest.sentences import SentenceStore
 from rag.types import Article, Chunk, Scored
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,10 +88,22 @@ def date_bounds(value: str, *, what: str = "date") -> tuple[str, str]:
     return (f"{year:04d}-{mo:02d}-{d:02d}",) * 2
 
 
+def _copies(meta: dict) -> tuple[dict, ...]:
+    """The copies an article's or chunk's metadata lists (JSON written at ingest by rag.ingest.dedup)."""
+    raw = meta.get("copies")
+    if not raw:
+        return ()
+    try:
+        return tuple(dict(c) for c in json.loads(raw))
+    except (TypeError, ValueError):
+        return ()
+
+
 def _article_from(doc_id: str, text: str, meta: dict) -> Article:
     return Article(doc_id=doc_id, text=text, title=meta.get("title"), title_derived=bool(meta.get("title_derived")),
                    outlet=meta.get("outlet"), published=meta.get("published"), url=meta.get("url"),
-                   source_path=meta.get("source_path"), content_hash=str(meta.get("content_hash", "")))
+                   source_path=meta.get("source_path"), content_hash=str(meta.get("content_hash", "")),
+                   copies=_copies(meta))
 
 
 @dataclass(frozen=True)
@@ -301,6 +315,8 @@ class Retriever:
         self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
         self._filter_lock = threading.Lock()
+        # sentence offsets and vectors persisted at ingest, read by rag.ask.evidence.SentenceIndex
+        self.sentence_store = SentenceStore.for_settings(settings, embedder.name)
 
     @classmethod
     def from_settings(cls, settings: "Settings", embedder: Embedder | None = None) -> "Retriever":
@@ -575,7 +591,8 @@ class Retriever:
                 continue
             chunk = Chunk(chunk_id=cid, doc_id=meta["doc_id"], text=item["text"], start=int(meta["start"]),
                           end=int(meta["end"]), title=meta.get("title"), title_derived=bool(meta.get("title_derived")),
-                          outlet=meta.get("outlet"), published=meta.get("published"), url=meta.get("url"))
+                          outlet=meta.get("outlet"), published=meta.get("published"), url=meta.get("url"),
+                          copies=_copies(meta))
             out.append(Scored(chunk=chunk, score=min(1.0, max(0.0, cos)), dense=cos, bm25=bm25_scores.get(cid),
                               rrf=fused[cid], rank=len(out) + 1))
         return out

@@ -1,4 +1,5 @@
-"""The ONNX Runtime query path gives the torch model's vectors (the index is built with torch)."""
+"""precision=fp32: the ONNX Runtime query path gives the torch model's vectors (the index is built with torch).
+(int8, the default since the int8 encoder met its bar, is tested in test_embedding_int8.py.)"""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ QUESTIONS = ["How many migrants did Mexico interdict in March?", "who is amy fis
 
 
 def test_onnx_queries_match_torch_vectors():
-    onnx = make_embedder(load_settings(env={}).embedding)
-    torch_only = make_embedder(load_settings(env={}, overrides={"embedding": {"onnx_queries": False}}).embedding)
+    onnx = make_embedder(load_settings(env={}, overrides={"embedding": {"precision": "fp32"}}).embedding)
+    torch_only = make_embedder(load_settings(env={}, overrides={"embedding": {"onnx_queries": False,
+                                                                              "precision": "fp32"}}).embedding)
     assert onnx is not torch_only and onnx.name == torch_only.name
     got = onnx.embed(QUESTIONS)
     assert onnx._onnx is not None, "the ONNX export failed: queries fall back to torch"
