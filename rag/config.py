@@ -123,8 +123,9 @@ class AnswerSettings(_Section):
                                         "score (meaning + word overlap with the question) needed to quote it.")
     fallback_to_extractive: bool = Field(True, description="Answer with quotes when the model fails, or when it "
                                          "judged the question answerable but nothing it wrote verifies.")
-    max_sources: int = Field(3, ge=1, le=12, description="Numbered sources shown to a language model.")
-    source_chars: int = Field(360, ge=100, le=4000, description="Characters per source (a sentence and its "
+    max_sources: int = Field(2, ge=1, le=12, description="Numbered sources shown to a language model (the first "
+                             "is the one the answerability judgement reads).")
+    source_chars: int = Field(420, ge=100, le=4000, description="Characters per source (a sentence and its "
                               "neighbours): fewer make a shorter prompt and an earlier first token.")
 
 

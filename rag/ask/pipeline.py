@@ -155,13 +155,14 @@ class Answerer:
             yield StreamEvent("status", "Reading the conversation…")
             standalone = self._condense(question, history)
         run = _Run(question=question, standalone=standalone)
+        reading = _without_time_words(standalone)
 
         # retrieve + rank sentences + number the sources
         yield StreamEvent("status", "Searching the articles…")
         t = time.perf_counter()
         k = max(self.settings.retrieval.k, CANDIDATE_PASSAGES)
-        run.retrieved = list(self.retriever.retrieve(standalone, k=k))
-        run.ranked = rank_sentences(standalone, candidate_sentences(run.retrieved, self._index), self._index,
+        run.retrieved = list(self.retriever.retrieve(reading, k=k))
+        run.ranked = rank_sentences(reading, candidate_sentences(run.retrieved, self._index), self._index,
                                     self._get_idf())
         run.sources = build_sources(run.ranked, self._index, self.settings.answer.max_sources,
                                     self.settings.answer.source_chars)
@@ -178,14 +179,16 @@ class Answerer:
             yield self._final(run, t0, answer)
             return
 
-        # judge: does the model find the answer in the sources? (a number, compared with a calibrated threshold)
+        # judge: does the model find the answer in the best passage? (a number, compared with a calibrated threshold)
         t = time.perf_counter()
         try:
             if not self.ready:
                 yield StreamEvent("status", "Loading the language model (first question only)…")
                 self.warmup()
             yield StreamEvent("status", "Reading the passages…")
-            run.confidence = judge(self.llm, judge_messages(standalone, run.sources,
+            # the best passage alone is judged: over several passages at once the model says yes to whatever is
+            # near the topic (rt-dev-a: separation 0.80 AUC jointly, clearly better for the first passage alone)
+            run.confidence = judge(self.llm, judge_messages(reading, run.sources[:1],
                                                             self.settings.paths.prompts_dir), self.settings).p_yes
             run.timings["judge"] = _ms(t)
             if run.confidence < self.settings.answer.judge_threshold:
@@ -195,7 +198,7 @@ class Answerer:
             t = time.perf_counter()
             yield StreamEvent("status", "Writing the answer…")
             draft = ""
-            for piece in stream_draft(self.llm, answer_messages(standalone, run.sources,
+            for piece in stream_draft(self.llm, answer_messages(reading, run.sources,
                                                                  self.settings.paths.prompts_dir), self.settings):
                 draft += piece
                 yield StreamEvent("token", piece)
@@ -281,6 +284,22 @@ class Answerer:
                    "generate": run.timings.get("generate", 0.0), "verify": run.timings.get("verify", 0.0),
                    "total": _ms(t0)}
         return StreamEvent("answer", answer=replace(answer, timings_ms=timings, confidence=run.confidence))
+
+
+def _without_time_words(question: str) -> str:
+    """The question without its relative time words ("last week", "in March") when the search is already limited
+    to those dates (the web chat, ``newsrag ask`` and ``/ask`` resolve them into the search scope): neither the
+    search nor the reader can match "last week" in an article's text. Unchanged otherwise."""
+    from datetime import date
+
+    from rag.ask.dates import resolve_time
+    from rag.ask.retrieve import current_scope
+
+    scope = current_scope()
+    if scope is None or not (scope.has_dates or scope.prefer_recent):
+        return question
+    stripped = resolve_time(question, date.today()).text.strip()
+    return stripped if len(stripped) >= 3 else question
 
 
 def _evidence_note(sources: list[Source]) -> str:

@@ -61,14 +61,16 @@ def test_supported_sentence_kept_and_bound_to_quote(fake_settings, retriever):
     assert a.retrieved and a.standalone_question == TROOPS_Q
 
 
-def test_judge_and_answer_prompts_share_their_prefix_through_the_question(fake_settings, retriever):
-    """llama.cpp reads the sources once: the answer prompt starts with the judgement prompt's text."""
+def test_judge_reads_the_best_passage_and_the_answer_prompt_starts_with_it(fake_settings, retriever):
+    """llama.cpp reads the best passage once: the answer prompt begins with the judgement prompt's text up to the
+    end of that passage, and adds the next source after it."""
     _, llm = _answerer(fake_settings, retriever, ["yes", "NO_ANSWER"])
     Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
     (judge_sys, judge_user), (answer_sys, answer_user) = llm.prompts
     assert judge_sys.content == answer_sys.content
-    shared = judge_user.content.index("Question:")
-    assert judge_user.content[:shared] == answer_user.content[:shared] and "6,000 troops" in judge_user.content[:shared]
+    first = judge_user.content[:judge_user.content.index("\n</sources>")]
+    assert "[1] " in first and "[2] " not in first and "6,000 troops" in first
+    assert answer_user.content.startswith(first) and "\n[2] " in answer_user.content
     assert f"Question: {TROOPS_Q}" in answer_user.content and "yes or no" in judge_user.content
 
 
