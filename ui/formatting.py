@@ -273,6 +273,24 @@ def history_from_turns(turns: Sequence[Turn], max_turns: int = 6) -> list[dict]:
     return out
 
 
+def sources_dated(citations: Sequence[Citation]) -> str:
+    """When each cited source was published: "[1] Reuters, 26 Feb 1987 · [2] Reuters, 1 Apr 1987 (the newer)".
+    When the cited articles carry different dates, the newest is named as such: news changes, and a reader must
+    know which report is the later one."""
+    by_marker = citations_by_marker(citations)
+    if not by_marker:
+        return ""
+    days = {m: (cs[0].published or "")[:10] for m, cs in by_marker.items()}
+    known = {d for d in days.values() if d}
+    newest = max(known) if len(known) > 1 else None
+    items = []
+    for m, cs in by_marker.items():
+        when = format_date(cs[0].published) or "date unknown"
+        label = ", ".join(x for x in (cs[0].outlet, when) if x)
+        items.append(f"[{m}] {label}" + (" (the newest)" if newest and days[m] == newest else ""))
+    return "Published: " + " · ".join(items)
+
+
 def answer_html(answer: Answer, turn: int, allowed_urls: Iterable[str] = ()) -> str:
     """The assistant's part of a turn: the answer, unsupported sentences, the standalone question."""
     parts: list[str] = []
@@ -289,6 +307,9 @@ def answer_html(answer: Answer, turn: int, allowed_urls: Iterable[str] = ()) -> 
     standalone = (answer.standalone_question or "").strip()
     if standalone and standalone.casefold() != (answer.question or "").strip().casefold():
         parts.append(f'<details class="nr-interpreted"><summary>Interpreted as</summary><p>{esc(standalone)}</p></details>')
+    dated = sources_dated(answer.citations) if not answer.abstained else ""
+    if dated:
+        parts.append(f'<div class="nr-dated">{esc(dated)}</div>')
     if answer.citations and not answer.abstained:
         n = len(citations_by_marker(answer.citations))
         parts.append(f'<div class="nr-hint">{n} source{"s" if n != 1 else ""} · click a marker to read the passage</div>')

@@ -3,6 +3,8 @@ quoted span highlighted, references, the Markdown export, and hostile model outp
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import re
 
@@ -232,3 +234,15 @@ def test_corpus_rows_and_article_view_escape_and_mark_unknowns():
     assert rows[1] == ["Headline", "unknown", "unknown", "001_b"]
     html = fmt.article_html(other)
     assert "<p>Para one.</p><p>Para &lt;two&gt;.</p>" in html and "outlet unknown" in html
+
+
+def test_an_answer_says_when_its_sources_were_published_and_names_the_newest():
+    a = answer(citations=[cit(1), cit(2, start=0, end=10)])
+    one = fmt.sources_dated(a.citations[:1])
+    assert one.startswith("Published: [1] ") and "newest" not in one
+    later = dataclasses.replace(a.citations[1], published="2099-01-02", doc_id="000_b")
+    both = fmt.sources_dated([a.citations[0], later])
+    assert "[2]" in both and both.endswith("(the newest)") and both.count("newest") == 1
+    assert "Published:" in fmt.answer_html(answer(citations=[a.citations[0], later]), 0)
+    assert "Published:" not in fmt.answer_html(answer(abstained=True, answer="The articles in this collection do not say.",
+                                                      citations=[]), 0)
