@@ -130,7 +130,7 @@ class Answer:
 class StreamEvent:
     """What `Answerer.stream()` yields: progress, partial text, then the final verified answer.
 
-    kind == "status": ``text`` is a short progress note ("Loading the local model…", "Searching…").
+    kind == "status": ``text`` is a short progress note ("Loading the language model…", "Searching…").
     kind == "evidence": ``text`` lists the numbered passages being read (headline, date, lead sentence).
     kind == "token":  ``text`` is the next piece of the draft answer as the model generates it.
     kind == "answer": ``answer`` is the final, verified Answer (always the last event).

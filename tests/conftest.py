@@ -50,6 +50,8 @@ def fake_settings(tmp_path: Path) -> Settings:
         "paths": {"index_dir": str(tmp_path / "index"), "feedback_file": str(tmp_path / "feedback.jsonl")},
         "embedding": {"provider": "fake"},
         "llm": {"provider": "fake"},
+        # the hashing embedder's similarities run lower than MiniLM's: the no-model threshold is set for it
+        "answer": {"extractive_threshold": 0.4},
     })
 
 

@@ -257,8 +257,12 @@ class ChatService:
         search = f"preparing the search over {n:,} article{'s' if n != 1 else ''}"
         if llm is None:
             return search[:1].upper() + search[1:] + " (word statistics and sentence vectors; no language model is used)"
-        model = self.settings.llm.model or ("Qwen2.5-Coder-0.5B-Instruct" if self.settings.llm.provider == "local"
-                                            else self.settings.llm.provider)
+        if self.settings.llm.provider == "local":
+            from rag.backends.llamacpp import MODELS
+
+            model = MODELS[self.settings.llm.local_model].label
+        else:
+            model = self.settings.llm.model or self.settings.llm.provider
         where = "local " if self.settings.llm.provider == "local" else ""
         return f"Loading the {where}language model ({model}) and {search}"
 

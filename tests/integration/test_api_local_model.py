@@ -1,4 +1,4 @@
-"""One API test against `newsrag serve` with the bundled embedding model and the local LLM (Qwen2.5-Coder-0.5B GGUF), loaded in the background while the server already runs."""
+"""One API test against `newsrag serve` with the bundled embedding model and the default local LLM (Qwen2.5-Coder-1.5B GGUF on llama.cpp), loaded in the background while the server already runs."""
 
 from __future__ import annotations
 

@@ -138,7 +138,7 @@ def test_status_says_what_is_loading(settings):
                             load_gate=__import__("threading").Event())
     local.llm = object()
     service = ChatService(local, local.settings, WarmupState(local))
-    assert "Loading the local language model (Qwen2.5-Coder-0.5B-Instruct)" in service.status_html()
+    assert "Loading the local language model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M)" in service.status_html()
     local.load_gate.set()
 
 
