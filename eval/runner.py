@@ -63,6 +63,7 @@ def evaluate_one(answerer: Any, q: Question) -> dict[str, Any]:
         "unsupported_sentences": data.get("unsupported_sentences") or [],
         "mode": data.get("mode", ""),
         "confidence": data.get("confidence"),
+        "check": data.get("check"),
     })
     rec["correct"] = grade(answerable=q.answerable, abstained=rec["abstained"], answer=rec["answer"],
                            answers=q.answers, answers_all=q.answers_all, rule=q.match)

@@ -109,6 +109,7 @@ class Answer:
     mode: str = ""                   # which backend produced the text: local, extractive, fallback-extractive, ...
     confidence: float | None = None  # what the answer-or-refuse decision compared with its threshold:
                                      # the model's p(yes), or without a model the best sentence's score
+    check: float | None = None       # the model's p(yes) that the passage states the drafted answer (None: not asked)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `newsrag ask --json` and the web API."""
@@ -123,6 +124,7 @@ class Answer:
             "timings_ms": dict(self.timings_ms),
             "mode": self.mode,
             "confidence": self.confidence,
+            "check": self.check,
         }
 
 

@@ -51,11 +51,27 @@ def is_no_answer(draft: str) -> bool:
     return bool(sentences) and all(_REFUSAL.search(s.text) for s in sentences)
 
 
+# The prompt's own words for a citation, as a model writes them around a marker ("..., from passage [1].",
+# "according to [2]", "(see passage 1)"): the marker stays, the words go. They are the prompt's vocabulary,
+# not the articles'.
+_CITING_WORDS = re.compile(
+    r"[,;]?\s*\(?\b(?:(?:which|that|as)\s+(?:is\s+|are\s+|was\s+)?(?:mentioned|stated|said|given|found|written|"
+    r"reported)\s+in|(?:as\s+)?(?:stated|mentioned|said|reported|given|found)\s+in|according\s+to|which\s+is|from|"
+    r"in|see|per)(?:\s+(?:the\s+)?(?:passages?|sources?)(?:\s*(\d{1,3})\b\)?)?)?(?=\s*(?:\[|[.!?]\s*$|$))",
+    re.IGNORECASE)
+_DANGLING = re.compile(r"[,;]?\s+\b(?:from|in|at|of|by|which is|according to|to)\s*(?=(?:\s*\[[\d,; ]+\])*\s*[.!?]?\s*$)",
+                       re.IGNORECASE)
+
+
 def clean_draft(draft: str) -> str:
     text = draft.strip()
     text = re.sub(r"^\s*(answer|response)\s*:\s*", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[*_`#]+", "", text)                 # markdown emphasis the model sometimes adds
     text = re.sub(r"\s*\n+\s*", " ", text)
+    text = _CITING_WORDS.sub(lambda m: f" [{m.group(1)}]" if m.group(1) else "", text)
+    text = re.sub(r"\(\s*(\[\d{1,3}\])\s*\)", r"\1", text)     # "([1])" -> "[1]"
+    text = _DANGLING.sub("", text)
+    text = re.sub(r"\s*,\s*(?=(?:\s*\[[\d,; ]+\])*\s*[.!?]\s*$)", "", text)   # "Managua, [1]." -> "Managua [1]."
     return text.strip()
 
 

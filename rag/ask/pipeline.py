@@ -24,12 +24,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rag.ask import text as tx
+from rag.ask.text import strip_markers
 from rag.ask.cite import is_no_answer, make_citation, parse_draft, render_sentence
 from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
 from rag.ask.evidence import Sentence, SentenceIndex, Source, build_sources, candidate_sentences, rank_sentences
 from rag.ask.extractive import choose_quotes
 from rag.ask.generate import complete, stream_draft
-from rag.ask.prompt import answer_messages, condense_messages, judge_messages
+from rag.ask.prompt import answer_messages, check_messages, condense_messages, judge_messages
 from rag.ask.reader import judge
 from rag.ask.references import format_references
 from rag.ask.verify import verify_sentences
@@ -85,6 +86,7 @@ class _Run:
     ranked: list[Sentence] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     confidence: float | None = None       # p(yes) of the judgement, or the best sentence's score
+    check: float | None = None            # p(yes) that the cited passage states the drafted answer
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -218,10 +220,29 @@ class Answerer:
 
         t = time.perf_counter()
         answer = self._verified(run, draft)
+        if not answer.abstained:
+            yield StreamEvent("status", "Checking the answer against the passage…")
+            answer = self._checked(run, reading, answer)
         run.timings["verify"] = _ms(t)
         yield self._final(run, t0, answer)
 
     # ------------------------------------------------------------------ steps
+
+    def _checked(self, run: _Run, question: str, answer: Answer) -> Answer:
+        """Ask the model whether the passages the answer cites state it (p(yes) again, against
+        answer.check_threshold): a draft can be true to a passage and still not answer the question."""
+        cited_docs = {(c.doc_id) for c in answer.citations}
+        sources = [s for s in run.sources if s.doc_id in cited_docs] or run.sources[:1]
+        sources = [replace(s, number=i) for i, s in enumerate(sources, start=1)]
+        text = " ".join(strip_markers(answer.answer).split())
+        try:
+            run.check = judge(self.llm, check_messages(question, text, sources, self.settings.paths.prompts_dir),
+                              self.settings).p_yes
+        except BackendError:
+            return answer      # the answer passed the judgement and the guards; the check is a second opinion
+        if run.check < self.settings.answer.check_threshold:
+            return self._refusal(run, f"check: p(yes)={run.check:.2f} that the passage states the answer")
+        return answer
 
     def _condense(self, question: str, history: list[dict]) -> str:
         if self.llm is not None and getattr(self.llm, "loaded", True):
@@ -288,7 +309,8 @@ class Answerer:
         timings = {"retrieve": run.timings.get("retrieve", 0.0), "judge": run.timings.get("judge", 0.0),
                    "generate": run.timings.get("generate", 0.0), "verify": run.timings.get("verify", 0.0),
                    "total": _ms(t0)}
-        return StreamEvent("answer", answer=replace(answer, timings_ms=timings, confidence=run.confidence))
+        return StreamEvent("answer", answer=replace(answer, timings_ms=timings, confidence=run.confidence,
+                                                           check=run.check))
 
 
 def _without_time_words(question: str) -> str:

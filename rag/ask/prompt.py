@@ -117,6 +117,11 @@ def judge_messages(question: str, sources: Sequence[Source], prompts_dir: Path) 
     return load_template("judge", prompts_dir).render(sources=format_sources(sources), question=fence(question))
 
 
+def check_messages(question: str, answer: str, sources: Sequence[Source], prompts_dir: Path) -> list[BaseMessage]:
+    return load_template("check", prompts_dir).render(sources=format_sources(sources), question=fence(question),
+                                                      answer=fence(answer))
+
+
 def condense_messages(question: str, history: Sequence[dict], prompts_dir: Path, max_turns: int = 4) -> list[BaseMessage]:
     turns = [h for h in history if h.get("role") in ("user", "assistant") and str(h.get("content", "")).strip()]
     lines = [f"{'User' if h['role'] == 'user' else 'Assistant'}: {fence(str(h['content']).strip())[:600]}"

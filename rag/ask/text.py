@@ -93,9 +93,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Units as news wires abbreviate them ("588 mln dlrs", "3 pct") and as everyone else writes them ("588 million
+# dollars", "3 percent"): compared as one word. Units only, the same in any collection.
+UNIT_FORMS = {"mln": "million", "bln": "billion", "bn": "billion", "pct": "percent", "dlrs": "dollars",
+              "dlr": "dollar", "cts": "cents", "yrs": "years", "mths": "months", "kg": "kilograms",
+              "km": "kilometres", "kilometers": "kilometres"}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(fold(word).strip(".-"))
+    f = fold(word).strip(".-")
+    return _STEMMER.stemWord(UNIT_FORMS.get(f, f))
 
 
 def content_stems(text: str) -> list[str]:

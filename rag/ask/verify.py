@@ -80,9 +80,15 @@ def check_sentence(text: str, markers: Sequence[int], sources: Sequence[Source],
         # unmarked: bind it to the one source that holds all its facts and most of its words, if any
         fits = [s for s in sources if not unsupported_facts(text, [s], question)
                 and support(text, [s], question) >= MIN_SUPPORT]
-        if not fits:
-            return Checked(text, reason="no source is cited and none supports it")
-        cited = [max(fits, key=lambda s: support(text, [s], question))]
+        if fits:
+            cited = [max(fits, key=lambda s: support(text, [s], question))]
+        else:
+            # a sentence joining two sources ("IBM's contract was 120.3 mln dlrs and Grumman's 109.1 mln"): the
+            # sources that hold any of its facts or words, together
+            own = set(tx.content_stems(text)) | tx.numbers(text)
+            cited = [s for s in sources if own & (set(tx.content_stems(_source_text(s))) | tx.numbers(s.text))]
+            if len(cited) < 2 or unsupported_facts(text, cited, question) or support(text, cited, question) < MIN_SUPPORT:
+                return Checked(text, reason="no source is cited and none supports it")
     missing = unsupported_facts(text, cited, question)
     if missing:
         return Checked(text, cited, reason="not in the cited sources: " + ", ".join(missing))

@@ -51,7 +51,8 @@ def test_supported_sentence_kept_and_bound_to_quote(fake_settings, retriever):
                               ["yes", f"Mexico deployed 6,000 troops to its border with Guatemala [{n}]."])
     a = answerer.ask(TROOPS_Q)
     assert not a.abstained and "6,000 troops" in a.answer and "[1]" in a.answer
-    assert a.mode == "fake" and a.confidence == 1.0 and llm.calls == 2
+    assert a.mode == "fake" and a.confidence == 1.0 and a.check == 1.0 and llm.calls == 3   # judge, draft, check
+    assert "Proposed answer: Mexico deployed 6,000 troops" in llm.prompts[2][1].content
     c = a.citations[0]
     article = retriever.article(c.doc_id)
     assert c.doc_id == "004_edbd6cb541be27cd" and article.text[c.start:c.end] == c.quote and "6,000" in c.quote
@@ -123,6 +124,15 @@ def test_the_threshold_decides_not_the_words(fake_settings, retriever):
     llm = Unsure(["Mexico deployed 6,000 troops [1]."])
     a = Answerer(settings=settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
     assert a.abstained and a.confidence == 0.97 and llm.calls == 0
+
+
+def test_the_answer_check_refuses_a_draft_the_passage_does_not_state(fake_settings, retriever):
+    settings = fake_settings.model_copy(update={"answer": fake_settings.answer.model_copy(
+        update={"check_threshold": 0.5})})
+    answerer, llm = _answerer(settings, retriever,
+                              ["yes", "Mexico deployed 6,000 troops to its border with Guatemala.", "no"])
+    a = answerer.ask(TROOPS_Q)
+    assert a.abstained and a.answer == REFUSAL and a.check == 0.0 and "check" in a.mode and llm.calls == 3
 
 
 def test_a_drafted_no_answer_refuses(fake_settings, retriever):
