@@ -27,13 +27,16 @@ def load_results(paths: Sequence[str | Path]) -> list[dict]:
     return out
 
 
-def at_threshold(results: Sequence[dict], t: float) -> tuple[float, float]:
-    """(answer accuracy, refusal rate) if every question with confidence below ``t`` were refused."""
+def at_threshold(results: Sequence[dict], t: float, check: float | None = None) -> tuple[float, float]:
+    """(answer accuracy, refusal rate) if every question with confidence below ``t`` (and, given ``check``, every
+    answer whose check is below it) were refused."""
     ans = [r for r in results if r.get("answerable")]
     una = [r for r in results if not r.get("answerable")]
 
     def refused(r: dict) -> bool:
         c = r.get("confidence", r.get("p_yes"))
+        if check is not None and not r.get("abstained") and (r.get("check") is None or r["check"] < check):
+            return True
         return bool(r.get("abstained")) or c is None or c < t
 
     acc = sum(1 for r in ans if not refused(r) and r.get("correct")) / len(ans) if ans else 0.0
@@ -51,6 +54,14 @@ def sweep(results: Sequence[dict], step: float = 0.05, lo: float = 0.0, hi: floa
     return rows
 
 
+def sweep2(results: Sequence[dict], step: float = 0.05, lo: float = 0.0,
+           hi: float = 1.0) -> list[tuple[float, float, float, float]]:
+    """(judge threshold, check threshold, accuracy, refusal) over a grid of both."""
+    n = int(round((hi - lo) / step))
+    grid = [round(lo + i * step, 4) for i in range(n + 1)]
+    return [(t, c, *at_threshold(results, t, c)) for t in grid for c in grid]
+
+
 def best(rows: Sequence[tuple[float, float, float]]) -> tuple[float, float, float]:
     return max(rows, key=lambda r: (min(r[1], r[2]), r[1] + r[2]))
 
@@ -61,8 +72,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--step", type=float, default=0.05)
     parser.add_argument("--lo", type=float, default=0.0)
     parser.add_argument("--hi", type=float, default=1.0)
+    parser.add_argument("--check", action="store_true", help="sweep the answer check's threshold too (results "
+                        "run with both thresholds at 0); prints the ten best pairs")
     args = parser.parse_args(argv)
     results = load_results(args.results)
+    if args.check:
+        rows = sweep2(results, args.step, args.lo, args.hi)
+        rows.sort(key=lambda r: (min(r[2], r[3]), r[2] + r[3]), reverse=True)
+        print(f"{len(results)} questions ({sum(1 for r in results if r.get('answerable'))} answerable)")
+        print("judge  check  accuracy  refusal")
+        for t, c, acc, ref in rows[:10]:
+            print(f"{t:5.2f}  {c:5.2f}  {acc:8.3f}  {ref:7.3f}")
+        return 0
     rows = sweep(results, args.step, args.lo, args.hi)
     print(f"{len(results)} questions ({sum(1 for r in results if r.get('answerable'))} answerable)")
     print("threshold  accuracy  refusal   mean")
