@@ -49,7 +49,7 @@ test: install-test
 	$(VENV)/bin/python -m pytest tests
 
 bench: install
-	$(VENV)/bin/python benchmarks/ingest_bench.py
+	$(VENV)/bin/python benchmarks/ingest_bench.py --limit 500
 	$(VENV)/bin/python benchmarks/retrieval_bench.py
 	$(VENV)/bin/python benchmarks/answer_bench.py
 

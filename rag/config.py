@@ -56,9 +56,9 @@ class EmbeddingSettings(_Section):
                                "memory on first use; torch is used when that fails. (precision=fp32 only.)")
     precision: Literal["int8", "fp32"] = Field(
         "int8", description="int8: the model exported to ONNX and dynamically quantised to int8 (built once, cached "
-        "in cache_dir), used for documents and questions alike: about 1.5-2x the fp32 throughput at the same "
-        "retrieval hit@5 (benchmarks/ingest_bench.py --compare). fp32: torch. The index records which one built "
-        "it; switching needs `newsrag ingest --rebuild`.")
+        "in cache_dir), used for documents and questions alike: 1.7-2.3x the fp32 throughput at the same "
+        "retrieval hit@5 on the Reuters questions (benchmarks/encoder_bench.py). fp32: torch. The index records which one "
+        "built it; switching needs `newsrag ingest --rebuild`.")
     cache_dir: Path = Field(REPO_ROOT / ".newsrag" / "models", description="Where the int8 model is cached.")
     threads: int | None = Field(None, ge=1, description="ONNX Runtime threads for batches (default: all cores).")
 

@@ -38,15 +38,20 @@ def test_real_model_reingest_edit_and_token_bounds(tmp_path):
     settings = load_settings(env={}, overrides={"paths": {"index_dir": str(tmp_path / "index")}})
     emb = Counting(make_embedder(settings.embedding))
     first = ingest([corpus], settings, embedder=emb, progress=False)
-    assert first.failed == 0 and emb.texts == first.chunks == first.embedded
+    # the chunks, and every sentence once for the answer step
+    assert first.failed == 0 and first.chunks == first.embedded and first.sentences > first.chunks
+    assert emb.texts == first.embedded + first.sentences
     second = ingest([corpus], settings, embedder=emb, progress=False)
-    assert second.embedded == 0 and emb.texts == first.chunks, "unchanged corpus: no embeddings"
+    assert second.embedded == second.sentences == 0 and emb.texts == first.embedded + first.sentences, \
+        "unchanged corpus: no embeddings"
 
     f = corpus / "002_d740b1a8b1fd0e4c.txt"
     f.write_text(f.read_text(encoding="utf-8").replace("later this month", "in early February"), encoding="utf-8")
     third = ingest([corpus], settings, embedder=emb, progress=False)
-    # only the passages holding the edit are embedded again (later ones moved but reuse their vectors)
-    assert third.updated == 1 and 0 < third.embedded <= 2 and emb.texts == first.chunks + third.embedded
+    # only the passages holding the edit are embedded again (later ones moved but reuse their vectors), and only
+    # the edited sentence
+    assert third.updated == 1 and 0 < third.embedded <= 2 and third.sentences == 1
+    assert emb.texts == first.embedded + first.sentences + third.embedded + third.sentences
 
     r = Retriever.from_settings(settings, embedder=emb)
     texts = [h.chunk.text for h in r.retrieve("When will the two countries continue talks in Washington?", 6)]

@@ -223,3 +223,19 @@ def test_other_embedding_model_is_refused_on_open(fake_settings, corpus):
 def test_missing_index_is_a_clear_error(fake_settings):
     with pytest.raises(IndexNotReadyError, match="newsrag ingest"):
         Retriever.from_settings(fake_settings)
+
+
+def test_ingest_logs_progress_without_a_terminal_and_sums_up(fake_settings, corpus, monkeypatch):
+    import rag.ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(pipeline, "SENTENCE_BATCH", 20)
+    fake_settings.store.batch_size = 4            # several groups, so progress lines come before the end
+    fake_settings.embedding.batch_size = 4
+    lines: list[str] = []
+    report = ingest([corpus], fake_settings, embedder=HashingEmbedder(), progress=False, log=lines.append)
+    assert any(line.startswith("Indexing: ") and "/5" in line and "chunks" in line for line in lines), lines
+    assert any(line.startswith("Sentences: ") for line in lines), lines
+    summary = report.summary()
+    assert f"{report.chunks_per_s:.1f} chunks/s end to end" in summary and "Duplicates: 0 articles" in summary
+    assert f"Sentences: {report.sentences} embedded" in summary
