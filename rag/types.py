@@ -90,9 +90,12 @@ class Citation:
     quote: str                       # verbatim article.text[start:end]
     supported: bool = True
     title_derived: bool = False
+    copies: tuple[dict[str, Any], ...] = ()   # the same text as carried elsewhere: {doc_id, outlet, published, ...}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["copies"] = [dict(c) for c in self.copies]
+        return out
 
 
 @dataclass(frozen=True)

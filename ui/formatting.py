@@ -287,7 +287,9 @@ def sources_dated(citations: Sequence[Citation]) -> str:
     for m, cs in by_marker.items():
         when = format_date(cs[0].published) or "date unknown"
         label = ", ".join(x for x in (cs[0].outlet, when) if x)
-        items.append(f"[{m}] {label}" + (" (the newest)" if newest and days[m] == newest else ""))
+        also = [", ".join(x for x in (c.get("outlet"), format_date(c.get("published"))) if x) for c in cs[0].copies]
+        items.append(f"[{m}] {label}" + (" (the newest)" if newest and days[m] == newest else "")
+                     + (f", also carried: {'; '.join(a for a in also if a)}" if any(also) else ""))
     return "Published: " + " · ".join(items)
 
 

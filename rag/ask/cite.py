@@ -132,7 +132,8 @@ def make_citation(marker: int, source: Source, quote: Sentence, supported: bool 
     chunk = source.chunk
     return Citation(marker=marker, doc_id=quote.doc_id, title=chunk.title, outlet=chunk.outlet,
                     published=chunk.published, url=chunk.url, chunk_id=quote.chunk.chunk_id, start=quote.start,
-                    end=quote.end, quote=quote.text, supported=supported, title_derived=chunk.title_derived)
+                    end=quote.end, quote=quote.text, supported=supported, title_derived=chunk.title_derived,
+                    copies=tuple(getattr(chunk, "copies", ()) or ()))
 
 
 def render_sentence(text: str, markers: list[int]) -> str:

@@ -103,7 +103,7 @@ class Answerer:
         self.llm = llm                                   # None: extractive mode
         self.embedder = embedder or getattr(retriever, "embedder", None)
         self._index = SentenceIndex(self.embedder.embed if self.embedder is not None else None,
-                                    retriever.article)
+                                    retriever.article, persisted=getattr(retriever, "sentence_store", None))
         self._idf: tx.Idf | None = None
         self._warm_lock = threading.Lock()
 

@@ -55,3 +55,21 @@ def test_render_sentence_puts_markers_before_the_full_stop():
     assert render_sentence("Mexico deployed 6,000 troops.", [1, 3]) == "Mexico deployed 6,000 troops [1][3]."
     assert render_sentence("Who knows?", []) == "Who knows?"
     assert render_sentence("No stop", [2]) == "No stop [2]."
+
+
+def test_a_citation_lists_every_copy_of_its_article():
+    from rag.ask.cite import make_citation
+    from rag.ask.evidence import Sentence, Source
+    from rag.types import Chunk
+
+    copies = ({"doc_id": "r-2", "outlet": "Reuters", "published": "1987-03-03T09:00:00"},)
+    text = "Texaco said it agreed to sell its Canadian unit."
+    chunk = Chunk(chunk_id="c", doc_id="r-1", text=text, start=0, end=len(text), outlet="Reuters",
+                  published="1987-03-02", copies=copies)
+    s = Sentence("r-1", chunk, 0, len(text), text, 0, 0)
+    c = make_citation(1, Source(1, chunk, [s], 1.0), s)
+    assert c.copies == copies and c.to_dict()["copies"] == [dict(copies[0])]
+
+    import ui.formatting as fmt
+
+    assert fmt.sources_dated([c]).endswith("also carried: Reuters, 3 March 1987")
