@@ -116,10 +116,10 @@ class LLMSettings(_Section):
 
 class AnswerSettings(_Section):
     max_question_chars: int = Field(2000, ge=10)
-    judge_threshold: float = Field(0.5, ge=0.0, le=1.0, description="With a model: the question is answered only "
+    judge_threshold: float = Field(0.6, ge=0.0, le=1.0, description="With a model: the question is answered only "
                                    "when p(yes) of the answerability judgement reaches this (calibrated on the "
                                    "development question sets, see eval/README.md).")
-    check_threshold: float = Field(0.0, ge=0.0, le=1.0, description="With a model: after drafting, the answer is "
+    check_threshold: float = Field(0.4, ge=0.0, le=1.0, description="With a model: after drafting, the answer is "
                                    "kept only when p(yes) of 'does the passage state this answer' reaches this.")
     extractive_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Without a model: the best sentence's "
                                         "score (meaning + word overlap with the question) needed to quote it.")
