@@ -106,8 +106,10 @@ def test_injection_in_an_article_does_not_change_the_answer(local_answerer, tmp_
 
 
 def test_multi_turn_follow_up(local_answerer):
-    history = [{"role": "user", "content": "How many migrants were interdicted in Mexico in March?"},
-               {"role": "assistant", "content": "Over 280,000 [1]."}]
-    a = local_answerer.ask("and how many in the U.S.?", history=history)
-    assert a.standalone_question != "and how many in the U.S.?"
-    assert not a.abstained and "189,000" in a.answer
+    """A follow-up whose "he" stands for the person of the previous turn is rewritten with that name and
+    answered from the article that quotes him."""
+    history = [{"role": "user", "content": "Who directs the Juarez Human Rights Office?"},
+               {"role": "assistant", "content": "Santiago Rodriguez [1]."}]
+    a = local_answerer.ask("how many migrants per day did he say Mexico will receive at most?", history=history)
+    assert "Rodriguez" in a.standalone_question, a.standalone_question
+    assert not a.abstained and "35" in a.answer, (a.answer, a.mode)
