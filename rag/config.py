@@ -112,6 +112,9 @@ class LLMSettings(_Section):
                                          "wheel parts and hash-verified (default ~/.cache/newsrag/models).")
     fake_responses: list[str] = Field(default_factory=list, description="provider=fake only: the scripted replies, "
                                       "used in turn (tests and demos; JSON list in NEWSRAG_LLM__FAKE_RESPONSES).")
+    fake_judgement: float | None = Field(None, ge=0.0, le=1.0, description="provider=fake only: the p(yes) every "
+                                         "answerability judgement and answer check gets; unset, they are read from "
+                                         "the scripted replies like any other.")
 
 
 class AnswerSettings(_Section):

@@ -37,6 +37,9 @@ def server_env(tmp: Path, **settings: str) -> dict[str, str]:
         "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
         "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1",
     })
+    if settings.get("NEWSRAG_EMBEDDING__PROVIDER") == "fake":
+        # the hashing embedder's similarities run lower than MiniLM's: the no-model threshold is set for it
+        env["NEWSRAG_ANSWER__EXTRACTIVE_THRESHOLD"] = "0.4"
     env.update(settings)
     return env
 
@@ -89,5 +92,8 @@ class Server:
 
 def fake_env(tmp: Path, reply: str = FAKE_REPLY, **more: str) -> dict[str, str]:
     """No model at all: hashing embedder and the scripted fake LLM."""
+    # the scripted model finds every question answerable (p(yes) = 1 for each judgement) and writes ``reply``;
+    # with no quoting fallback, a question whose passages do not hold the reply is refused by the guards
+    more = {"NEWSRAG_ANSWER__FALLBACK_TO_EXTRACTIVE": "false", **more}
     return server_env(tmp, NEWSRAG_EMBEDDING__PROVIDER="fake", NEWSRAG_LLM__PROVIDER="fake",
-                      NEWSRAG_LLM__FAKE_RESPONSES=json.dumps([reply]), **more)
+                      NEWSRAG_LLM__FAKE_RESPONSES=json.dumps([reply]), NEWSRAG_LLM__FAKE_JUDGEMENT="1.0", **more)

@@ -582,10 +582,10 @@ def build_app(answerer: Any, settings: Settings, *, warmup: WarmupState | None =
 
         chat_outputs = [transcript, sources, question, turns, apa, mla, download, notice]
 
-        def _chat(q, t, outlet, date_from, date_to, recent, request: gr.Request):
+        def chat(q, t, outlet, date_from, date_to, recent, request: gr.Request):
             yield from service.chat(q, t, request, outlet, date_from, date_to, recent)
         for trigger in (question.submit, ask_btn.click):
-            trigger(_chat, inputs=[question, turns, f_outlet, f_from, f_to, f_recent], outputs=chat_outputs,
+            trigger(chat, inputs=[question, turns, f_outlet, f_from, f_to, f_recent], outputs=chat_outputs,
                     api_visibility="private", concurrency_limit=conc, concurrency_id="answer",
                     show_progress="hidden")
 

@@ -31,7 +31,8 @@ log = logging.getLogger("newsrag.ui")
 
 ASK_ROUTES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
 BLOCKED_ROUTES = ("/gradio_api/upload", "/upload", "/gradio_api/upload_progress", "/upload_progress")
-PADDED_APIS = {"ask": 2}      # api name -> number of inputs (trailing optional ones filled with null)
+PADDED_APIS = {"ask": 6}      # api name -> number of inputs (trailing optional ones filled with null): question,
+                              # history, outlet, published_from, published_to, prefer_recent
 NO_BODY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -90,7 +90,10 @@ def parse_draft(draft: str) -> list[DraftSentence]:
         # "sentence. [1] Next" -> "sentence [1]. Next": a marker after the full stop still belongs before it
         text = re.sub(r"([.!?])((?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)", r"\2\1", text)
     # protect markers from the sentence splitter by spacing them as words
-    pieces = tx.split_sentences(re.sub(r"\]\s*(?=[A-Z])", "] ", text))
+    text = re.sub(r"\]\s*(?=[A-Z])", "] ", text)
+    # a marker and a full stop end a sentence in the format the prompt asks for, whatever follows
+    text = re.sub(r"(\]\s*[.!?])\s+(?=\S)", "\\1\n\n", text)
+    pieces = tx.split_sentences(text)
     out: list[DraftSentence] = []
     carry: list[int] = []
     for piece in pieces:

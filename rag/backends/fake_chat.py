@@ -27,6 +27,7 @@ class FakeChatModel(BaseChatModel):
     calls: int = 0
     prompts: list[list[BaseMessage]] = Field(default_factory=list)
     loaded: bool = True
+    judgement: float | None = None     # when set: every yes/no judgement gets this p(yes), consuming no reply
 
     def __init__(self, responses: list[str] | None = None, **kwargs: Any):
         super().__init__(responses=list(responses or []), **kwargs)
@@ -46,6 +47,17 @@ class FakeChatModel(BaseChatModel):
         if not self.responses:
             return "NO_ANSWER"
         return self.responses[(self.calls - 1) % len(self.responses)]
+
+    def yes_probability(self, messages: list[BaseMessage]) -> float | None:
+        """The fixed ``judgement`` (recorded as a call); None without one, so the judgement is read from the
+        next scripted reply instead."""
+        if self.judgement is None:
+            return None
+        self.prompts.append(list(messages))
+        self.calls += 1
+        if self.raises is not None:
+            raise self.raises
+        return self.judgement
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:

@@ -43,7 +43,7 @@ def make_llm(settings: Settings | LLMSettings) -> BaseChatModel | None:
         case "fake":
             from rag.backends.fake_chat import FakeChatModel
 
-            return FakeChatModel(responses=list(llm.fake_responses))
+            return FakeChatModel(responses=list(llm.fake_responses), judgement=llm.fake_judgement)
         case "local":
             return LocalChatModel(model_key=llm.local_model, max_new_tokens=llm.max_new_tokens,
                                   timeout_s=llm.timeout_s, threads=llm.threads,

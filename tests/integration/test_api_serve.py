@@ -43,7 +43,7 @@ def test_ask_returns_the_pipeline_json(server, client, tmp_path):
     ingest(list(settings.paths.corpus), settings, progress=False)
     expected = Answerer.from_settings(settings).ask(QUESTION).to_dict()
     assert set(got) == {"question", "standalone_question", "answer", "abstained", "citations",
-                        "unsupported_sentences", "references", "timings_ms", "mode"}
+                        "unsupported_sentences", "references", "timings_ms", "mode", "confidence", "check"}
     assert _without_timings(got) == json.loads(json.dumps(_without_timings(expected)))
     assert got["abstained"] is False and got["citations"]
     assert "<script>" not in got["answer"]              # the hostile part of the scripted reply did not verify

@@ -33,12 +33,14 @@ class ChatSession:
         self.deps = {}
         for dep in cfg["dependencies"]:
             target = dep["targets"][0][0] if dep["targets"] else None
-            self.deps[dep.get("api_name")] = (dep["id"], target, [self.elem.get(i) for i in dep["outputs"]])
+            self.deps[dep.get("api_name")] = (dep["id"], target, [self.elem.get(i) for i in dep["outputs"]],
+                                              len(dep["inputs"]))
 
     def ask(self, question: str, timeout: float = 120) -> dict:
         """The chat event's final outputs, by elem_id (nr-transcript, nr-apa, nr-mla, nr-download, nr-notice...)."""
-        fn, trigger, outputs = self.deps["chat"]
-        payload = {"data": [question, None], "fn_index": fn, "trigger_id": trigger, "session_hash": self.session,
+        fn, trigger, outputs, n_inputs = self.deps["chat"]
+        data = [question] + [None] * (n_inputs - 1)     # the turns so far (none) and the optional search limits
+        payload = {"data": data, "fn_index": fn, "trigger_id": trigger, "session_hash": self.session,
                    "event_data": None}
         status, body = http("POST", self.base + "/gradio_api/queue/join", json.dumps(payload).encode(),
                             headers=self.headers)
@@ -64,7 +66,7 @@ class ChatSession:
         raise RuntimeError("the event stream ended before the answer")
 
     def vote(self, up: bool = True) -> tuple[int, str]:
-        fn, trigger, _ = self.deps["_up" if up else "_down"]
+        fn, trigger, _, _n = self.deps["_up" if up else "_down"]
         payload = {"data": [None], "fn_index": fn, "trigger_id": trigger, "session_hash": self.session,
                    "event_data": None}
         status, body = http("POST", self.base + "/gradio_api/run/predict", json.dumps(payload).encode(),

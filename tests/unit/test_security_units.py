@@ -122,7 +122,7 @@ def test_request_guard_limits_bodies_blocks_uploads_and_pads_ask():
     sent, _ = _asgi(guard, "/gradio_api/upload", b"x")
     assert sent[0]["status"] == 404
     sent, _ = _asgi(guard, "/gradio_api/call/ask", json.dumps({"data": ["q?"]}).encode())
-    assert sent[0]["status"] == 200 and json.loads(got["body"])["data"] == ["q?", None]
+    assert sent[0]["status"] == 200 and json.loads(got["body"])["data"] == ["q?", None, None, None, None, None]
 
 
 def test_feedback_file_stops_growing_at_its_bound(tmp_path):
