@@ -27,15 +27,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def pct(values: list[float], p: float) -> float:
-    xs = sorted(values)
-    if not xs:
-        return float("nan")
-    pos = (len(xs) - 1) * p / 100
-    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
-
-
 def mode_settings(settings, mode: str):
     if mode.startswith("local-"):
         update = {"provider": "local", "local_model": f"qwen2.5-coder-{mode.split('-', 1)[1]}"}
@@ -53,6 +44,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=20)
     args = parser.parse_args()
 
+    from eval.metrics import percentile as pct
     from rag.ask.pipeline import Answerer
     from rag.ask.retrieve import Retriever
     from rag.backends.llms import make_llm

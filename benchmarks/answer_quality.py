@@ -39,7 +39,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write per-question results here")
     args = parser.parse_args()
 
-    from benchmarks.answer_bench import mode_settings
+    sys.path.insert(0, str(ROOT / "benchmarks"))    # (an installed package is also named "benchmarks")
+    from answer_bench import mode_settings
     from eval.metrics import grade
     from rag.ask.pipeline import Answerer
     from rag.ask.retrieve import Retriever

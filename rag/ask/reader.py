@@ -9,7 +9,6 @@ The threshold it is compared with (``answer.judge_threshold``) is calibrated on 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from rag.backends.llamacpp import yes_probability
 from rag.backends.llms import describe_backend_failure
 from rag.config import Settings
 
@@ -25,17 +25,6 @@ from rag.config import Settings
 class Judgement:
     p_yes: float
     source: str          # "logprobs" or "text"
-
-
-def _from_logprobs(top: Sequence[dict]) -> float | None:
-    yes = no = 0.0
-    for alt in top:
-        word = str(alt.get("token", "")).strip().lower()
-        if word == "yes":
-            yes += math.exp(float(alt.get("logprob", -100.0)))
-        elif word == "no":
-            no += math.exp(float(alt.get("logprob", -100.0)))
-    return yes / (yes + no) if yes + no > 0 else None
 
 
 def judge(llm: BaseChatModel, messages: Sequence[BaseMessage], settings: Settings) -> Judgement:
@@ -50,7 +39,8 @@ def judge(llm: BaseChatModel, messages: Sequence[BaseMessage], settings: Setting
             reply = llm.bind(logprobs=True, top_logprobs=10, max_tokens=1).invoke(list(messages))
             content = ((reply.response_metadata or {}).get("logprobs") or {}).get("content") or []
             if content:
-                p = _from_logprobs(content[0].get("top_logprobs") or [])
+                p = yes_probability({str(alt.get("token", "")): float(alt.get("logprob", -100.0))
+                                     for alt in content[0].get("top_logprobs") or []})
                 if p is not None:
                     return Judgement(p, "logprobs")
         else:
