@@ -130,8 +130,9 @@ class AnswerSettings(_Section):
                                          "judged the question answerable but nothing it wrote verifies.")
     max_sources: int = Field(2, ge=1, le=12, description="Numbered sources shown to a language model (the first "
                              "is the one the answerability judgement reads).")
-    source_chars: int = Field(420, ge=100, le=4000, description="Characters per source (a sentence and its "
-                              "neighbours): fewer make a shorter prompt and an earlier first token.")
+    source_chars: int = Field(800, ge=100, le=4000, description="Characters per source (one article's best "
+                              "sentences and their neighbours): fewer make a shorter prompt and an earlier first "
+                              "token, but cut off more answers.")
 
 
 class UISettings(_Section):
