@@ -33,7 +33,7 @@ from rag.ask.generate import complete, stream_draft
 from rag.ask.prompt import answer_messages, check_messages, condense_messages, judge_messages
 from rag.ask.reader import judge
 from rag.ask.references import format_references
-from rag.ask.verify import verify_sentences
+from rag.ask.verify import adds_to_question, verify_sentences
 from rag.config import Settings
 from rag.errors import BackendError, QuestionError
 from rag.types import Answer, Citation, Scored, StreamEvent
@@ -263,6 +263,9 @@ class Answerer:
         checked = verify_sentences([(d.text, d.markers) for d in parse_draft(draft)], run.sources, run.standalone)
         kept = [c for c in checked if c.supported]
         unsupported = [c.text for c in checked if not c.supported]
+        if kept and not adds_to_question([c.text for c in kept], run.standalone):
+            return self._refusal(run, "verification: the draft only restates the question",
+                                 unsupported + [c.text for c in kept])
         if not kept:
             if self.settings.answer.fallback_to_extractive:
                 return self._quote(run, f"{mode}+extractive", run.sources[:1], unsupported)

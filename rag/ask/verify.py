@@ -7,11 +7,16 @@
 3. Enough of the sentence's other words must be in the sources it cites (``MIN_SUPPORT``): a sentence no
    source supports is removed and listed apart.
 
+4. Taken together, the kept sentences must say something the question does not: a draft that only restates the
+   question ("The French industry minister is behind the plan ...") is no answer, whatever it cites. A reply
+   that starts with yes or no answers a yes/no question by restating it, and is kept.
+
 These checks need no list of paraphrases: they compare what can be compared exactly.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -96,6 +101,21 @@ def check_sentence(text: str, markers: Sequence[int], sources: Sequence[Source],
     if share < MIN_SUPPORT:
         return Checked(text, cited, reason=f"the cited sources hold {share:.0%} of its words")
     return Checked(text, cited, [_closest(text, s) for s in cited], supported=True)
+
+
+_YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
+
+
+def adds_to_question(sentences: Sequence[str], question: str) -> bool:
+    """Whether the sentences hold a number or content word the question does not (or open with yes/no)."""
+    if any(_YES_NO.match(t) for t in sentences[:1]):
+        return True
+    q = _facts(question)
+    for t in sentences:
+        own = _facts(t)
+        if (own.numbers - q.numbers) or (own.stems - q.stems):
+            return True
+    return False
 
 
 def verify_sentences(drafts: Sequence[tuple[str, Sequence[int]]], sources: Sequence[Source],

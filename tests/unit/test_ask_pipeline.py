@@ -211,3 +211,24 @@ def test_follow_up_rewritten_with_model(fake_settings, retriever):
     assert a.standalone_question == "How many migrants did the U.S. apprehend in March?"
     assert "Conversation" in llm.prompts[0][1].content
     assert "U.S. apprehend in March" in llm.prompts[1][1].content      # the judgement reads the rewritten question
+
+
+def test_a_draft_that_only_restates_the_question_is_no_answer(fake_settings, retriever):
+    """Every word and name of "Mexico deployed troops to its border with Guatemala" is in the question and in the
+    passage, so each guard on its own passes it: it still answers nothing, and is refused, not quoted."""
+    n = _probe_marker(fake_settings, retriever, TROOPS_Q, "6,000 troops")
+    answerer, _ = _answerer(fake_settings, retriever,
+                            ["yes", f"Mexico deployed troops to its border with Guatemala in 2019 [{n}]."])
+    a = answerer.ask(TROOPS_Q)
+    assert a.abstained and a.answer == REFUSAL and "restates the question" in a.mode
+    assert any("Mexico deployed troops" in s for s in a.unsupported_sentences)
+
+
+def test_a_yes_no_reply_may_restate_the_question():
+    from rag.ask.verify import adds_to_question
+
+    q = "Did Mexico deploy troops to its border with Guatemala in 2019?"
+    assert adds_to_question(["Yes, Mexico deployed troops to its border with Guatemala in 2019."], q)
+    assert not adds_to_question(["Mexico deployed troops to its border with Guatemala in 2019."], q)
+    assert adds_to_question(["Mexico deployed 6,000 troops to its border with Guatemala in 2019."], q)
+    assert adds_to_question(["Mexico deployed troops to its southern border."], q)
