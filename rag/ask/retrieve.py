@@ -259,18 +259,30 @@ class _ChunkTable:
         self.doc_hi = np.zeros(n + 1, dtype=np.int32)
         outlets: dict[str, int] = {}
         self.doc_outlet = np.full(n + 1, -1, dtype=np.int32)
-        for i, d in enumerate(self.doc_ids):
-            meta = records[d].metadata
-            published = meta.get("published")
+
+        def bounds(published) -> tuple[int, int]:
             if published:
                 try:
                     lo, hi = date_bounds(str(published))
-                    self.doc_lo[i], self.doc_hi[i] = _day_number(lo), _day_number(hi)
+                    return _day_number(lo), _day_number(hi)
                 except QuestionError:
                     pass
-            outlet = meta.get("outlet")
-            if outlet:
-                self.doc_outlet[i] = outlets.setdefault(str(outlet).casefold(), len(outlets))
+            return 0, 0
+
+        def outlet_id(outlet) -> int:
+            return outlets.setdefault(str(outlet).casefold(), len(outlets)) if outlet else -1
+
+        # the other outlets and dates that ran an article (its grouped copies): a filter passes the article when
+        # the article itself or any one copy passes it, so a wire story filed again later is found in either range
+        copy_rows: list[tuple[int, int, int, int]] = []
+        for i, d in enumerate(self.doc_ids):
+            meta = records[d].metadata
+            self.doc_lo[i], self.doc_hi[i] = bounds(meta.get("published"))
+            self.doc_outlet[i] = outlet_id(meta.get("outlet"))
+            for c in _copies(meta):
+                copy_rows.append((i, *bounds(c.get("published")), outlet_id(c.get("outlet"))))
+        copies = np.asarray(copy_rows, dtype=np.int32).reshape(-1, 4)
+        self.copy_doc, self.copy_lo, self.copy_hi, self.copy_outlet = (copies[:, k].copy() for k in range(4))
         self.outlets = sorted(outlets, key=outlets.__getitem__)
         bm25_to_doc = np.asarray([pos.get(d, n) for d in bm25.doc_ids] or [n], dtype=np.int32)
         self.chunk_doc = bm25_to_doc[bm25.doc_index] if len(bm25) else np.zeros(0, dtype=np.int32)
@@ -282,17 +294,24 @@ class _ChunkTable:
         self.date_rank = np.empty_like(self.by_date)
         self.date_rank[self.by_date] = np.arange(len(self.by_date))
 
-    def doc_mask(self, flt: SearchFilter) -> np.ndarray:
-        keep = np.ones(len(self.doc_lo), dtype=bool)
+    def doc_mask(self, flt: SearchFilter, *, copies: bool = True) -> np.ndarray:
+        """Articles passing the filter: by their own outlet and date, or (``copies``) by one of their copies'."""
+        keep = self._passes(flt, self.doc_lo, self.doc_hi, self.doc_outlet)
         keep[-1] = False
+        if copies and self.copy_doc.size:
+            keep[self.copy_doc[self._passes(flt, self.copy_lo, self.copy_hi, self.copy_outlet)]] = True
+        return keep
+
+    def _passes(self, flt: SearchFilter, lo: np.ndarray, hi: np.ndarray, outlet: np.ndarray) -> np.ndarray:
+        keep = np.ones(len(lo), dtype=bool)
         if flt.outlet:
             needle = flt.outlet.casefold().strip()
             ids = [i for i, o in enumerate(self.outlets) if needle in o]
-            keep &= np.isin(self.doc_outlet, np.asarray(ids, dtype=np.int32))
+            keep &= np.isin(outlet, np.asarray(ids, dtype=np.int32))
         if flt.published_from:
-            keep &= self.doc_hi >= _day_number(date_bounds(flt.published_from)[0])
+            keep &= hi >= _day_number(date_bounds(flt.published_from)[0])
         if flt.published_to:
-            keep &= (self.doc_lo > 0) & (self.doc_lo <= _day_number(date_bounds(flt.published_to)[1]))
+            keep &= (lo > 0) & (lo <= _day_number(date_bounds(flt.published_to)[1]))
         return keep
 
     def chunk_mask(self, flt: SearchFilter) -> np.ndarray:
@@ -406,12 +425,14 @@ class Retriever:
     def date_range(self) -> tuple[str | None, str | None]:
         """The first and last publication day in the index (ISO), None when no article is dated."""
         table = self._chunk_table()
-        known = table.doc_lo[table.doc_lo > 0]
+        los = np.concatenate([table.doc_lo, table.copy_lo])
+        his = np.concatenate([table.doc_hi, table.copy_hi])
+        known = los[los > 0]
         if not known.size:
             return None, None
         def iso(n: int) -> str:
             return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
-        return iso(int(known.min())), iso(int(table.doc_hi.max()))
+        return iso(int(known.min())), iso(int(his.max()))
 
     def _effective_filter(self, search_filter: SearchFilter | None, **fields: Any) -> SearchFilter:
         base = search_filter if search_filter is not None else (current_scope() or SearchFilter())
@@ -498,6 +519,9 @@ class Retriever:
                                               published_to=flt.published_to) or []
                 where = self._where(allowed, outlet=flt.outlet, published_from=flt.published_from,
                                     published_to=flt.published_to)
+                via_copy = table.doc_mask(flt)[:-1] & ~table.doc_mask(flt, copies=False)[:-1]
+                if where is not None and via_copy.any() and "doc_id" not in where:
+                    where = {"$or": [where, {"doc_id": {"$in": [table.doc_ids[i] for i in np.flatnonzero(via_copy)]}}]}
                 dense_hits = {h["id"]: h for h in self.store.search(qvec, n_cand, where)
                               if h["id"] in table.row and mask[table.row[h["id"]]]}
                 dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]

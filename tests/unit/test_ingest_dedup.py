@@ -64,6 +64,15 @@ def test_ingest_indexes_one_copy_and_lists_the_others(fake_settings, tmp_path):
                                  "title": "BANK OF ENGLAND GIVES ASSISTANCE", "url": "https://example.org/w2"},)
     assert retriever.article("w1").copies == top.chunk.copies
     assert retriever.article("w2") is None
+    # a filter passes the story by any outlet and date that ran it (the copy's, not only the representative's)
+    q = "Bank of England assistance money market"
+    for limits in ({"published_from": "1987-03-04", "published_to": "1987-03-04"}, {"outlet": "london"},
+                   {"outlet": "london", "published_from": "1987-03-04"}):
+        assert "w1" in {h.chunk.doc_id for h in retriever.retrieve(q, 5, **limits)}, limits
+        assert "w1" in retriever.filter_doc_ids(**limits)
+    # ... but outlet and date must hold for one and the same copy
+    assert "w1" not in retriever.filter_doc_ids(outlet="london", published_to="1987-03-03")
+    assert retriever.retrieve(q, 5, published_from="1987-03-05", published_to="1987-03-31") == []
 
     # unchanged input: nothing embedded, nothing written
     calls = emb.calls
