@@ -113,9 +113,14 @@ def adds_to_question(sentences: Sequence[str], question: str) -> bool:
     q = _facts(question)
     for t in sentences:
         own = _facts(t)
-        if (own.numbers - q.numbers) or (own.stems - q.stems):
+        if (own.numbers - q.numbers) or (own.stems - q.stems) or (_capitalised(t) - q.folded):
             return True
     return False
+
+
+def _capitalised(text: str) -> set[str]:
+    """Words written with a capital after the first, folded, however short or common ("Nevi AS", "C and C")."""
+    return {tx.fold(w).strip(".-") for w in tx.words(text)[1:] if w[:1].isupper()} - {""}
 
 
 def verify_sentences(drafts: Sequence[tuple[str, Sequence[int]]], sources: Sequence[Source],

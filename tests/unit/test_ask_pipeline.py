@@ -232,3 +232,7 @@ def test_a_yes_no_reply_may_restate_the_question():
     assert not adds_to_question(["Mexico deployed troops to its border with Guatemala in 2019."], q)
     assert adds_to_question(["Mexico deployed 6,000 troops to its border with Guatemala in 2019."], q)
     assert adds_to_question(["Mexico deployed troops to its southern border."], q)
+    # an answer made of short or common words is still new when written as a name
+    assert adds_to_question(["Nevi AS controls Nevi Baltic Plc."], "Which company controls Nevi Baltic Plc?")
+    assert not adds_to_question(["The committee that Senator Smith chaired is the Senate committee."],
+                                "Which Senate committee did Senator Smith chair?")
