@@ -15,10 +15,12 @@ import collections
 import json
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
 import uuid
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +173,17 @@ class ChatService:
         self.limiter = RateLimiter(settings.ui.rate_limit_per_minute)
         self.feedback_limiter = RateLimiter(settings.ui.feedback_per_minute)
         self.feedback = FeedbackStore(settings.paths.feedback_file, int(settings.ui.feedback_max_mb * 1_000_000))
-        self.export_dir = Path(tempfile.mkdtemp(prefix="newsrag-export-"))
+        self._export_dir: Path | None = None
         self._articles: list[Article] | None = None
+
+    @property
+    def export_dir(self) -> Path:
+        """A private folder for the conversation exports, made on first use and removed with the service (or
+        when the process exits)."""
+        if self._export_dir is None:
+            self._export_dir = Path(tempfile.mkdtemp(prefix="newsrag-export-"))
+            weakref.finalize(self, shutil.rmtree, str(self._export_dir), True)
+        return self._export_dir
 
     # ---- corpus
     def articles(self) -> list[Article]:

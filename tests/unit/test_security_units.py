@@ -165,3 +165,18 @@ def test_an_endless_headline_is_cut_and_chunks_keep_their_room(tmp_path, fake_se
     articles, skipped, warnings = load_articles([tmp_path], fake_settings)
     assert not skipped and len(articles[0].title) <= MAX_TITLE_CHARS + 1
     assert any(re.search(r"headline of 4\d{4} characters cut to 29\d", w) for w in warnings)
+
+
+def test_the_export_folder_is_made_on_first_use_and_removed_with_the_service(fake_settings):
+    import gc
+
+    from ui.app import ChatService
+    from ui_standin import StandInAnswerer
+
+    service = ChatService(StandInAnswerer(fake_settings), fake_settings)
+    assert service._export_dir is None                      # a service that never exports leaves nothing
+    folder = service.export_dir
+    assert folder.is_dir() and folder.name.startswith("newsrag-export-") and service.export_dir == folder
+    del service
+    gc.collect()
+    assert not folder.exists()
