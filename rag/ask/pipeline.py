@@ -242,6 +242,9 @@ class Answerer:
             return answer      # the answer passed the judgement and the guards; the check is a second opinion
         if run.check < self.settings.answer.check_threshold:
             return self._refusal(run, f"check: p(yes)={run.check:.2f} that the passage states the answer")
+        joint = (run.confidence + run.check) / 2 if run.confidence is not None else run.check
+        if joint < self.settings.answer.decision_threshold:
+            return self._refusal(run, f"joint: mean p(yes)={joint:.2f} of the judgement and the check")
         return answer
 
     def _condense(self, question: str, history: list[dict]) -> str:

@@ -236,3 +236,25 @@ def test_a_yes_no_reply_may_restate_the_question():
     assert adds_to_question(["Nevi AS controls Nevi Baltic Plc."], "Which company controls Nevi Baltic Plc?")
     assert not adds_to_question(["The committee that Senator Smith chaired is the Senate committee."],
                                 "Which Senate committee did Senator Smith chair?")
+
+
+def test_the_joint_decision_weighs_judgement_and_check_together(fake_settings, retriever):
+    """Judgement 0.7 and check 0.45 each pass their own threshold; their mean (0.575) decides against 0.6."""
+
+    def scripted(replies, probabilities):
+        pending = list(probabilities)
+
+        class Scripted(FakeChatModel):
+            def yes_probability(self, messages):
+                self.prompts.append(list(messages))
+                return pending.pop(0)
+
+        return Scripted(replies)
+
+    draft = "Mexico deployed 6,000 troops to its border with Guatemala."
+    for decision, refused in ((0.6, True), (0.55, False), (0.0, False)):
+        settings = fake_settings.model_copy(update={"answer": fake_settings.answer.model_copy(
+            update={"judge_threshold": 0.5, "check_threshold": 0.4, "decision_threshold": decision})})
+        a = Answerer(settings=settings, retriever=retriever, llm=scripted([draft], [0.7, 0.45])).ask(TROOPS_Q)
+        assert a.abstained is refused and (a.confidence, a.check) == (0.7, 0.45)
+        assert ("joint: mean p(yes)=0.57" in a.mode) is refused

@@ -1,6 +1,6 @@
 """Threshold calibration from results run with the thresholds at 0 (eval/calibrate.py)."""
 
-from eval.calibrate import at_threshold, best, sweep, sweep2
+from eval.calibrate import at_threshold, best, sweep, sweep2, sweep_joint
 
 
 def _r(answerable, confidence, correct, check=None, abstained=False):
@@ -29,3 +29,11 @@ def test_the_suggestion_maximises_the_weaker_side():
 
 def test_an_answer_refused_anyway_stays_refused():
     assert at_threshold([_r(False, 0.99, True, abstained=True)], 0.5) == (0.0, 1.0)
+
+
+def test_the_joint_threshold_refuses_on_the_mean_of_judgement_and_check():
+    # means: 0.85, 0.55, 0.85 (answerable); 0.65, 0.25, 0.525 (unanswerable)
+    assert at_threshold(RESULTS, 0.0, None, 0.6) == (1 / 3, 2 / 3)
+    assert at_threshold(RESULTS, 0.0, None, 0.7) == (1 / 3, 1.0)
+    rows = sweep_joint(RESULTS, step=0.25)
+    assert len(rows) == 25 and all(0.0 <= a <= 1.0 and 0.0 <= r <= 1.0 for *_, a, r in rows)
