@@ -119,14 +119,14 @@ class LLMSettings(_Section):
 
 class AnswerSettings(_Section):
     max_question_chars: int = Field(2000, ge=10)
-    judge_threshold: float = Field(0.6, ge=0.0, le=1.0, description="With a model: the question is answered only "
-                                   "when p(yes) of the answerability judgement reaches this (calibrated on the "
-                                   "development question sets, see eval/README.md).")
+    judge_threshold: float = Field(0.55, ge=0.0, le=1.0, description="With a model: the question is refused "
+                                   "without drafting when p(yes) of the answerability judgement is below this "
+                                   "(calibrated on the development question sets, see eval/README.md).")
     check_threshold: float = Field(0.4, ge=0.0, le=1.0, description="With a model: after drafting, the answer is "
                                    "kept only when p(yes) of 'does the passage state this answer' reaches this.")
-    decision_threshold: float = Field(0.0, ge=0.0, le=1.0, description="With a model: the answer is kept only "
+    decision_threshold: float = Field(0.65, ge=0.0, le=1.0, description="With a model: the answer is kept only "
                                       "when the mean of the two p(yes) (judgement and check) reaches this; 0 turns "
-                                      "the joint decision off.")
+                                      "the joint decision off (calibrated with eval.calibrate --joint).")
     extractive_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Without a model: the best sentence's "
                                         "score (meaning + word overlap with the question) needed to quote it.")
     fallback_to_extractive: bool = Field(True, description="Answer with quotes when the model fails, or when it "
