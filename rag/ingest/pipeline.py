@@ -23,6 +23,7 @@ import collections
 import dataclasses
 import hashlib
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -96,7 +97,12 @@ class IngestReport:
         if self.repaired:
             lines.append("Repaired what an interrupted run had left: " + "; ".join(self.repaired) + ".")
         if self.skipped:
-            lines.append(f"FAILED: {self.failed} file{'s' if self.failed != 1 else ''} skipped (listed above).")
+            records = sum(1 for where, _ in self.skipped if re.search(r":\d+$", where))
+            files = self.failed - records
+            what = " and ".join(x for x in (f"{files} file{'s' if files != 1 else ''}" if files else "",
+                                            f"{records} record{'s' if records != 1 else ''} of a JSON Lines file"
+                                            if records else "") if x)
+            lines.append(f"FAILED: {what} skipped (listed above); everything else was indexed.")
         else:
             lines.append("Skipped: 0.")
         return "\n".join(lines)

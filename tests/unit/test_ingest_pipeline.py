@@ -204,7 +204,7 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_goes_on(fake_settings, 
     assert "not valid JSON" in reasons[f"{corpus / 'bad.jsonl'}:2"]
     assert "no 'text'" in reasons[f"{corpus / 'bad.jsonl'}:3"]
     assert "no such file" in reasons[str(corpus / "missing.txt")]
-    assert report.failed == 9 and "FAILED: 9 files" in report.summary()
+    assert report.failed == 9 and "FAILED: 7 files and 2 records of a JSON Lines file skipped" in report.summary()
     assert len(lines) == 9 and all(line.startswith("skipped ") for line in lines)
 
 
