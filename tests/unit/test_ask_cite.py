@@ -73,3 +73,12 @@ def test_a_citation_lists_every_copy_of_its_article():
     import ui.formatting as fmt
 
     assert fmt.sources_dated([c]).endswith("also carried: Reuters, 3 March 1987")
+
+
+def test_the_words_a_model_cites_with_go_and_the_marker_stays():
+    from rag.ask.cite import clean_draft
+
+    assert clean_draft("The index closed at 398.72 on April 3, which comes from passage [1].") == \
+        "The index closed at 398.72 on April 3 [1]."
+    assert clean_draft("The company flew cattle to Japan, which came [2].") == "The company flew cattle to Japan [2]."
+    assert clean_draft("Oil that comes from Iraq rose 5 pct [1].") == "Oil that comes from Iraq rose 5 pct [1]."
