@@ -124,7 +124,7 @@ class AnswerSettings(_Section):
                                    "(calibrated on the development question sets, see eval/README.md).")
     check_threshold: float = Field(0.4, ge=0.0, le=1.0, description="With a model: after drafting, the answer is "
                                    "kept only when p(yes) of 'does the passage state this answer' reaches this.")
-    decision_threshold: float = Field(0.65, ge=0.0, le=1.0, description="With a model: the answer is kept only "
+    decision_threshold: float = Field(0.6, ge=0.0, le=1.0, description="With a model: the answer is kept only "
                                       "when the mean of the two p(yes) (judgement and check) reaches this; 0 turns "
                                       "the joint decision off (calibrated with eval.calibrate --joint).")
     extractive_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Without a model: the best sentence's "
