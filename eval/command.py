@@ -159,7 +159,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     answerer = Answerer.from_settings(settings)
     answerer.warmup()
     try:
-        known = {a.doc_id for a in answerer.retriever.articles()}
+        known = {d for a in answerer.retriever.articles()
+                 for d in (a.doc_id, *(c.get("doc_id") for c in (a.copies or ())))}   # copies count as indexed
     except Exception:  # a diagnostic only
         known = None
     if known is not None:

@@ -25,6 +25,7 @@ class Scripted:
     unsupported_citations: Sequence[int] = () # markers whose citation is flagged supported=False
     raises: BaseException | None = None
     total_ms: float | None = 100.0
+    copies: Mapping[str, Sequence[str]] = field(default_factory=dict)   # doc id -> ids grouped as its copies
 
 
 @dataclass
@@ -49,10 +50,12 @@ class ScriptedAnswerer:
             raise s.raises
         citations = [] if s.abstained else [
             Citation(marker=i, doc_id=d, title=None, outlet=None, published=None, url=None, chunk_id=f"{d}#c{i}",
-                     start=0, end=1, quote="x", supported=i not in s.unsupported_citations)
+                     start=0, end=1, quote="x", supported=i not in s.unsupported_citations,
+                     copies=tuple({"doc_id": c} for c in s.copies.get(d, ())))
             for i, d in enumerate(s.cited, start=1)]
         texts = list(s.chunk_texts) or [f"passage {i} of {d}" for i, d in enumerate(s.retrieved)]
-        retrieved = [Scored(chunk=Chunk(chunk_id=f"{d}#{i}", doc_id=d, text=t, start=0, end=len(t)),
+        retrieved = [Scored(chunk=Chunk(chunk_id=f"{d}#{i}", doc_id=d, text=t, start=0, end=len(t),
+                                        copies=tuple({"doc_id": c} for c in s.copies.get(d, ()))),
                             score=1.0 - i / 100, rank=i + 1)
                      for i, (d, t) in enumerate(zip(s.retrieved, texts))]
         timings = {} if s.total_ms is None else {"retrieve": 1.0, "total": s.total_ms}

@@ -211,9 +211,15 @@ def cited_doc_ids(result: Mapping[str, Any]) -> list[str]:
     return dedupe(c.get("doc_id") for c in result.get("citations") or [] if c.get("doc_id"))
 
 
+def gold_doc_ids(result: Mapping[str, Any]) -> list[str]:
+    """The gold sources as indexed: a source grouped at ingest as a copy of another article is that article
+    (``gold_doc_ids``, written by the runner when they differ), else the question's ``sources``."""
+    return list(result.get("gold_doc_ids") or result.get("sources") or [])
+
+
 def cited_gold_source(result: Mapping[str, Any]) -> bool | None:
     """Whether any cited document is a gold source (None when the question has no sources)."""
-    sources = set(result.get("sources") or [])
+    sources = set(gold_doc_ids(result))
     if not sources:
         return None
     return bool(sources & set(cited_doc_ids(result)))
@@ -247,7 +253,7 @@ def summarize(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
     ranked = [r for r in answerable if r.get("sources") and not _failed(r)]
     for k in KS:
-        rels = [relevance(dedupe(r.get("retrieved_doc_ids") or []), r["sources"]) for r in ranked]
+        rels = [relevance(dedupe(r.get("retrieved_doc_ids") or []), gold_doc_ids(r)) for r in ranked]
         s[f"hit@{k}"] = _rate(sum(hit_at_k(x, k) for x in rels), len(rels))
         s[f"mrr@{k}"] = _rate(sum(reciprocal_rank(x, k) for x in rels), len(rels))
 
@@ -255,7 +261,7 @@ def summarize(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     inter = cited = gold = n_citing = 0
     for r in answered:
         c = set(cited_doc_ids(r))
-        g = set(r["sources"])
+        g = set(gold_doc_ids(r))
         inter += len(c & g)
         cited += len(c)
         gold += len(g)

@@ -67,6 +67,12 @@ def evaluate_one(answerer: Any, q: Question) -> dict[str, Any]:
     })
     rec["correct"] = grade(answerable=q.answerable, abstained=rec["abstained"], answer=rec["answer"],
                            answers=q.answers, answers_all=q.answers_all, rule=q.match)
+    # a gold article grouped at ingest as a copy of another is found and cited as that other one
+    rep_of = {c["doc_id"]: s.chunk.doc_id for s in retrieved for c in (getattr(s.chunk, "copies", None) or ())}
+    rep_of.update({cp["doc_id"]: c["doc_id"] for c in rec["citations"] for cp in (c.get("copies") or ())})
+    gold = [rep_of.get(d, d) for d in q.sources]
+    if gold != list(q.sources):
+        rec["gold_doc_ids"] = dedupe(gold)
     rec["cited_gold_source"] = cited_gold_source(rec)
     rec["retrieved_doc_ids"] = dedupe(s.chunk.doc_id for s in retrieved)
     if q.evidence_facts is not None:

@@ -112,3 +112,17 @@ def test_load_document_errors(tmp_path):
     other.write_text('{"summary": {}}')
     with pytest.raises(NewsragError, match="no 'results' list"):
         load_document(other)
+
+
+def test_a_gold_source_grouped_as_a_copy_counts_through_its_representative():
+    """Ingest indexes one of identical texts and lists the others as its copies: a question written from a copy is
+    found and cited when its representative is."""
+    (q,) = parse_lines([json.dumps({"id": "k", "question": "Which union?", "answerable": True,
+                                    "sources": ["COPY"], "answers": ["Steelworkers"]})])
+    answerer = ScriptedAnswerer({"Which union?": Scripted(answer="The Steelworkers [1].", cited=["REP"],
+                                                          retrieved=["OTHER", "REP"], copies={"REP": ["COPY"]})})
+    rec = evaluate_one(answerer, q)
+    assert rec["sources"] == ["COPY"] and rec["gold_doc_ids"] == ["REP"] and rec["cited_gold_source"] is True
+    s = summarize([rec])
+    assert s["hit@1"]["value"] == 0.0 and s["hit@3"]["value"] == 1.0 and s["gold_cited_rate"]["value"] == 1.0
+    assert s["citation_precision"]["value"] == 1.0
