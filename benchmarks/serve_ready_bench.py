@@ -10,8 +10,8 @@ is timed. Then every question whose source article is indexed (filled up to ``--
 headline of articles spread over the index) is asked twice: the first time is the first question on its
 article in this process, the second is warm; p50/p95 of both, and how many texts were
 embedded per question (the question itself; with the sentences persisted at ingest nothing else).
-``--lazy`` hides the persisted sentences and skips the warm-up's pre-embedding of up to 5,000 sentences, as
-before this change over any collection larger than that (sentences embedded at question time).
+``--lazy`` hides the persisted sentences, as before they were persisted at ingest (sentences embedded at
+question time).
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ def main() -> int:
     ap.add_argument("--questions", nargs="*", default=None)
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--lazy", action="store_true", help="ignore the persisted sentences (the old behaviour)")
-    ap.add_argument("--no-idf", action="store_true",
-                    help="leave out the answer step's term statistics (Answerer._get_idf, O(collection) in "
-                         "rag/ask/pipeline.py) and the questions that need them: time the rest of serve-ready")
     args = ap.parse_args()
 
     from rag.ask.pipeline import Answerer
@@ -68,30 +65,16 @@ def main() -> int:
 
     answerer.embedder.embed = counting
     answerer._index._embed = counting
-    t_idf = 0.0
-    if not args.no_idf:
-        t0 = time.perf_counter()
-        answerer._get_idf()      # the answer step's term statistics (rag/ask/pipeline.py), timed on their own
-        t_idf = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if args.lazy:                # as over a collection past warmup()'s 5,000-sentence pre-embedding
-        answerer._warmed = True
-    elif args.no_idf:            # what warmup() does besides the term statistics
-        texts = [sp.text for a in answerer.retriever.articles() for _, sp in answerer._index.article_sentences(a.doc_id)]
-        answerer._index.vectors(texts[:5000] or ["warm up"])
-    else:
-        answerer.warmup()        # the rest of the warm-up: every article's persisted sentences and vectors
+    answerer.warmup()            # what serve does before "Ready": the answer step's word weights (no model here)
     t_warm = time.perf_counter() - t0
     n_articles = len(answerer.retriever.articles())
     ready = time.perf_counter() - T_START
     print(f"index {args.index}: {n_articles} articles, {answerer.retriever.store.count_chunks()} chunks, encoder "
           f"{answerer.embedder.name}{' (persisted sentences ignored: --lazy)' if args.lazy else ''}")
     print(f"serve-ready {ready:.1f} s = imports {t_import:.1f} s + open index (encoder, Chroma, records, BM25) "
-          f"{t_open:.1f} s + term statistics over every sentence (Answerer._get_idf) "
-          f"{'left out (--no-idf)' if args.no_idf else f'{t_idf:.1f} s'} + the rest of the warm-up (every article's "
-          f"sentences read) {t_warm:.1f} s; {len(embedded)} texts embedded at warm-up")
-    if args.no_idf:
-        return 0
+          f"{t_open:.1f} s + warm-up (word weights, Answerer.warmup) {t_warm:.1f} s; {len(embedded)} texts "
+          f"embedded at warm-up")
 
     paths = args.questions or sorted(glob.glob(str(REPO_ROOT / "eval" / "questions" / "reuters" / "*.jsonl")))
     known = {a.doc_id for a in answerer.retriever.articles()}
