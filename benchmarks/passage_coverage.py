@@ -24,8 +24,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from eval.command import corpus_settings  # noqa: E402
 from eval.metrics import matches  # noqa: E402
-from rag.ask.evidence import build_sources, candidate_sentences, rank_sentences  # noqa: E402
-from rag.ask.pipeline import CANDIDATE_PASSAGES, Answerer, _without_time_words  # noqa: E402
+from rag.ask.pipeline import Answerer, _without_time_words  # noqa: E402
 from rag.ask.retrieve import Retriever  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.ingest.pipeline import ingest  # noqa: E402
@@ -45,7 +44,6 @@ def main() -> int:
     max_sources = args.max_sources or settings.answer.max_sources
     chars = args.chars or settings.answer.source_chars
     answerer = Answerer(settings=settings, retriever=Retriever.from_settings(settings), llm=None)
-    k = max(settings.retrieval.k, CANDIDATE_PASSAGES)
     print(f"passages: {max_sources} of up to {chars} characters")
     print(f"{'set':<22} {'questions':>9} {'passage 1':>10} {'passages':>9} {'candidates':>11} {'gold article':>13}")
     for path in args.questions:
@@ -55,11 +53,7 @@ def main() -> int:
             answers, answers_all = q.get("answers") or [], q.get("answers_all") or []
             if not q.get("answerable") or [a.lower() for a in answers] == ["yes"] or not (answers or answers_all):
                 continue
-            reading = _without_time_words(q["question"])
-            ranked = rank_sentences(reading, candidate_sentences(answerer.retriever.retrieve(reading, k=k),
-                                                                 answerer._index),
-                                    answerer._index, answerer._get_idf())
-            sources = build_sources(ranked, answerer._index, max_sources, chars)
+            _, ranked, sources = answerer.evidence(_without_time_words(q["question"]), max_sources, chars)
             found = [matches(" ".join(s.text for s in sources[:1]), answers, answers_all),
                      matches(" ".join(s.text for s in sources), answers, answers_all),
                      matches(" ".join(s.text for s in ranked), answers, answers_all),

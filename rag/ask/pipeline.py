@@ -167,12 +167,7 @@ class Answerer:
         # retrieve + rank sentences + number the sources
         yield StreamEvent("status", "Searching the articles…")
         t = time.perf_counter()
-        k = max(self.settings.retrieval.k, CANDIDATE_PASSAGES)
-        run.retrieved = list(self.retriever.retrieve(reading, k=k))
-        run.ranked = rank_sentences(reading, candidate_sentences(run.retrieved, self._index), self._index,
-                                    self._get_idf())
-        run.sources = build_sources(run.ranked, self._index, self.settings.answer.max_sources,
-                                    self.settings.answer.source_chars)
+        run.retrieved, run.ranked, run.sources = self.evidence(reading)
         run.timings["retrieve"] = _ms(t)
         if not run.sources:
             yield self._final(run, t0, self._refusal(run, "retrieval: no passage found"))
@@ -227,6 +222,16 @@ class Answerer:
         yield self._final(run, t0, answer)
 
     # ------------------------------------------------------------------ steps
+
+    def evidence(self, reading: str, max_sources: int | None = None,
+                 source_chars: int | None = None) -> tuple[list[Scored], list[Sentence], list[Source]]:
+        """Retrieve, rank the candidate sentences, number the sources (answer.max_sources / source_chars unless
+        given): what the model reads, with no model involved."""
+        retrieved = list(self.retriever.retrieve(reading, k=max(self.settings.retrieval.k, CANDIDATE_PASSAGES)))
+        ranked = rank_sentences(reading, candidate_sentences(retrieved, self._index), self._index, self._get_idf())
+        sources = build_sources(ranked, self._index, max_sources or self.settings.answer.max_sources,
+                                source_chars or self.settings.answer.source_chars)
+        return retrieved, ranked, sources
 
     def _checked(self, run: _Run, question: str, answer: Answer) -> Answer:
         """Ask the model whether the passages the answer cites state it (p(yes) again, against
