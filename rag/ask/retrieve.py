@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("newsrag.retrieve")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+WHERE_MAX_IDS = 20             # Chroma's fallback filter names up to this many articles by id, else uses metadata
 EXACT_DENSE_ROWS = 20_000     # filtered dense search: at most this many rows are scored exactly from the
                               # vector matrix; a filter keeping more over-fetches from HNSW (_dense_filtered)
 MAX_OUTLET_CHARS = 200
@@ -480,22 +481,28 @@ class Retriever:
         order = part[np.argsort(-sims[part], kind="stable")]
         return [(bm25.chunk_ids[table.by_date[rows[i]]], float(sims[i])) for i in order]
 
-    def _where(self, allowed: list[str] | None, *, outlet: str | None, published_from: str | None,
-               published_to: str | None) -> dict | None:
-        """The Chroma filter for the dense search: on chunk metadata (outlet, pub_lo/pub_hi), not a long id list."""
-        if allowed is None:
-            return None
-        if len(allowed) <= 20:
+    def _where(self, table: _ChunkTable, flt: SearchFilter) -> dict:
+        """The Chroma filter for the dense search (some article passes ``flt``): on chunk metadata (outlet,
+        pub_lo/pub_hi) rather than a long id list; articles that pass only through a copy's outlet or date, and
+        short lists, are named by id."""
+        own = table.doc_mask(flt, copies=False)[:-1]
+        via_copy = table.doc_mask(flt)[:-1] & ~own
+        ids = lambda mask: [table.doc_ids[i] for i in np.flatnonzero(mask)]   # noqa: E731
+        if int(own.sum()) + int(via_copy.sum()) <= WHERE_MAX_IDS or not own.any():
+            allowed = ids(own | via_copy)
             return {"doc_id": {"$in": allowed}} if len(allowed) > 1 else {"doc_id": allowed[0]}
         clauses: list[dict] = []
-        if outlet:
-            outlets = sorted({str(self._records[d].metadata.get("outlet")) for d in allowed})
+        if flt.outlet:
+            outlets = sorted({str(self._records[d].metadata.get("outlet")) for d in ids(own)})
             clauses.append({"outlet": {"$in": outlets}} if len(outlets) > 1 else {"outlet": outlets[0]})
-        if published_from:
-            clauses.append({"pub_hi": {"$gte": int(date_bounds(published_from)[0].replace("-", ""))}})
-        if published_to:
-            clauses.append({"pub_lo": {"$lte": int(date_bounds(published_to)[1].replace("-", ""))}})
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        if flt.published_from:
+            clauses.append({"pub_hi": {"$gte": int(date_bounds(flt.published_from)[0].replace("-", ""))}})
+        if flt.published_to:
+            clauses.append({"pub_lo": {"$lte": int(date_bounds(flt.published_to)[1].replace("-", ""))}})
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        if via_copy.any():
+            where = {"$or": [where, {"doc_id": {"$in": ids(via_copy)}}]}
+        return where
 
     # ------------------------------------------------------------------ search
     def _candidates(self, query: str, qvec: np.ndarray, flt: SearchFilter, n_cand: int
@@ -515,13 +522,7 @@ class Retriever:
                 if isinstance(exc, QuestionError):
                     raise
                 log.warning("filtered vector search fell back to Chroma's filter (slower): %s", exc)
-                allowed = self.filter_doc_ids(outlet=flt.outlet, published_from=flt.published_from,
-                                              published_to=flt.published_to) or []
-                where = self._where(allowed, outlet=flt.outlet, published_from=flt.published_from,
-                                    published_to=flt.published_to)
-                via_copy = table.doc_mask(flt)[:-1] & ~table.doc_mask(flt, copies=False)[:-1]
-                if where is not None and via_copy.any() and "doc_id" not in where:
-                    where = {"$or": [where, {"doc_id": {"$in": [table.doc_ids[i] for i in np.flatnonzero(via_copy)]}}]}
+                where = self._where(table, flt)
                 dense_hits = {h["id"]: h for h in self.store.search(qvec, n_cand, where)
                               if h["id"] in table.row and mask[table.row[h["id"]]]}
                 dense = [(cid, h["cosine"]) for cid, h in dense_hits.items()]

@@ -73,6 +73,12 @@ def test_ingest_indexes_one_copy_and_lists_the_others(fake_settings, tmp_path):
     # ... but outlet and date must hold for one and the same copy
     assert "w1" not in retriever.filter_doc_ids(outlet="london", published_to="1987-03-03")
     assert retriever.retrieve(q, 5, published_from="1987-03-05", published_to="1987-03-31") == []
+    # Chroma's own filter (the fallback when the vector matrix cannot be built) finds it through the copy too
+    from rag.ask.retrieve import SearchFilter
+
+    where = retriever._where(retriever._chunk_table(), SearchFilter(outlet="london", published_from="1987-03-04"))
+    assert where == {"doc_id": "w1"}
+    assert {h["metadata"]["doc_id"] for h in retriever.store.search(emb.embed([q])[0], 5, where)} == {"w1"}
 
     # unchanged input: nothing embedded, nothing written
     calls = emb.calls
@@ -89,3 +95,24 @@ def test_ingest_indexes_one_copy_and_lists_the_others(fake_settings, tmp_path):
     assert retriever.article("w1").copies == ()
     store = ChromaStore.open(fake_settings, model_name=emb.name, dim=emb.dim)
     assert all(not m.get("copies") for _cid, m in store.iter_chunk_metadata())
+
+
+def test_chromas_metadata_filter_names_the_articles_passing_through_a_copy(fake_settings, tmp_path, monkeypatch):
+    import rag.ask.retrieve as retrieve_mod
+    from rag.ask.retrieve import SearchFilter
+
+    src = tmp_path / "wire.jsonl"
+    rows = [{"id": "w1", "title": "ASSISTANCE", "text": STORY, "outlet": "Reuters", "published": "1987-03-03"},
+            {"id": "w2", "title": "ASSISTANCE", "text": STORY, "outlet": "Reuters", "published": "1987-03-20"},
+            {"id": "x1", "title": "OTHER", "text": SHORT + " The company said it expects growth.",
+             "outlet": "Reuters", "published": "1987-03-21"}]
+    _write(src, rows)
+    emb = HashingEmbedder()
+    ingest([src], fake_settings, embedder=emb, progress=False)
+    retriever = Retriever.from_settings(fake_settings, embedder=emb)
+    monkeypatch.setattr(retrieve_mod, "WHERE_MAX_IDS", 0)       # the metadata form, as for a large collection
+    where = retriever._where(retriever._chunk_table(), SearchFilter(published_from="1987-03-15"))
+    # x1 passes on its own metadata, w1 only through its copy w2 (filed on the 20th): named by id
+    assert where == {"$or": [{"pub_hi": {"$gte": 19870315}}, {"doc_id": {"$in": ["w1"]}}]}
+    found = {h["metadata"]["doc_id"] for h in retriever.store.search(emb.embed(["Bank of England"])[0], 10, where)}
+    assert found == {"w1", "x1"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.ask.retrieve import Retriever, date_bounds
+from rag.ask.retrieve import Retriever, SearchFilter, date_bounds
 from rag.errors import QuestionError
 from rag.ingest.pipeline import ingest
 from tests.conftest import CORPUS_DIR
@@ -100,7 +100,7 @@ def test_filters_on_a_larger_index_use_chunk_metadata(fake_settings, tmp_path):
     assert got == expect(lambda o, p: o == "NBC News" and p == "2024-05-17")
     # the dense side alone honours the filter too, and finds every match: a filter keeping few chunks is scored
     # exactly (Chroma's filtered HNSW search returned 12 of these 20)
-    where = r._where(r.filter_doc_ids(outlet="border"), outlet="border", published_from=None, published_to=None)
+    where = r._where(r._chunk_table(), SearchFilter(outlet="border").validated())
     dense_docs = {h["metadata"]["doc_id"] for h in r.store.search(r.embedder.embed(["migrants"])[0], 100, where)}
     want = expect(lambda o, p: o == "Border Report")
     assert dense_docs == want
