@@ -56,7 +56,8 @@ def is_no_answer(draft: str) -> bool:
 # not the articles'.
 _CITING_WORDS = re.compile(
     r"[,;]?\s*\(?\b(?:(?:which|that|as)\s+(?:is\s+|are\s+|was\s+)?(?:mentioned|stated|said|given|found|written|"
-    r"reported)\s+in|(?:which|that|as)\s+(?:comes?|came)(?:\s+from)?|(?:as\s+)?(?:stated|mentioned|said|reported|given|found)\s+in|according\s+to|which\s+is|from|"
+    r"reported)\s+in|(?:which|that|as)\s+(?:comes?|came)(?:\s+from)?|"
+    r"(?:as\s+)?(?:stated|mentioned|said|reported|given|found)\s+in|according\s+to|which\s+is|from|"
     r"in|see|per)(?:\s+(?:the\s+)?(?:passages?|sources?)(?:\s*(\d{1,3})\b\)?)?)?(?=\s*(?:\[|[.!?]\s*$|$))",
     re.IGNORECASE)
 _DANGLING = re.compile(r"[,;]?\s+\b(?:from|in|at|of|by|which is|according to|to)\s*(?=(?:\s*\[[\d,; ]+\])*\s*[.!?]?\s*$)",

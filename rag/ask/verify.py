@@ -108,7 +108,7 @@ _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 
 def adds_to_question(sentences: Sequence[str], question: str) -> bool:
     """Whether the sentences hold a number or content word the question does not (or open with yes/no)."""
-    if any(_YES_NO.match(t) for t in sentences[:1]):
+    if sentences and _YES_NO.match(sentences[0]):
         return True
     q = _facts(question)
     for t in sentences:
