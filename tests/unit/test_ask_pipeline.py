@@ -63,16 +63,32 @@ def test_supported_sentence_kept_and_bound_to_quote(fake_settings, retriever):
 
 
 def test_judge_reads_the_best_passage_and_the_answer_prompt_starts_with_it(fake_settings, retriever):
-    """llama.cpp reads the best passage once: the answer prompt begins with the judgement prompt's text up to the
-    end of that passage, and adds the next source after it."""
+    """llama.cpp reads the best passage once: with one source (the default) the answer prompt repeats the judgement
+    prompt up to the end of the question, so only the answer instruction is new to the model."""
+    assert fake_settings.answer.max_sources == 1
     _, llm = _answerer(fake_settings, retriever, ["yes", "NO_ANSWER"])
     Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
+    (judge_sys, judge_user), (answer_sys, answer_user) = llm.prompts
+    assert judge_sys.content == answer_sys.content
+    upto_question = judge_user.content[:judge_user.content.index(TROOPS_Q) + len(TROOPS_Q)]
+    assert "[1] " in upto_question and "[2] " not in answer_user.content and "6,000 troops" in upto_question
+    assert answer_user.content.startswith(upto_question) and "yes or no" in judge_user.content
+    assert "yes or no" not in answer_user.content
+
+
+def test_with_two_sources_the_answer_prompt_adds_the_second_after_the_judged_one(fake_settings, retriever):
+    """answer.max_sources = 2: the judgement still reads the best passage alone; the answer prompt begins with the
+    judgement prompt's text up to the end of that passage and adds the next source after it."""
+    settings = fake_settings.model_copy(deep=True)
+    settings.answer.max_sources = 2
+    _, llm = _answerer(settings, retriever, ["yes", "NO_ANSWER"])
+    Answerer(settings=settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
     (judge_sys, judge_user), (answer_sys, answer_user) = llm.prompts
     assert judge_sys.content == answer_sys.content
     first = judge_user.content[:judge_user.content.index("\n</sources>")]
     assert "[1] " in first and "[2] " not in first and "6,000 troops" in first
     assert answer_user.content.startswith(first) and "\n[2] " in answer_user.content
-    assert f"Question: {TROOPS_Q}" in answer_user.content and "yes or no" in judge_user.content
+    assert f"Question: {TROOPS_Q}" in answer_user.content
 
 
 def test_unsupported_sentence_removed_and_bad_marker_dropped(fake_settings, retriever):
