@@ -134,8 +134,8 @@ class AnswerSettings(_Section):
     max_sources: int = Field(1, ge=1, le=12, description="Numbered sources the language model reads and the chat "
                              "shows while it answers. The judgement reads the first; with 1 (the default) the answer "
                              "prompt repeats the judgement's prompt up to the question, so llama.cpp reads the "
-                             "passage once and the answer starts at once (rt-fresh-b: 6.0 s p50 a question against "
-                             "10.4 s with 2, accuracy 0.56 against 0.60); 2 or more let one answer use two articles.")
+                             "passage once and the answer starts at once; 2 or more let one answer use two articles, "
+                             "each answer reading the extra passages first (README: one passage against two).")
     source_chars: int = Field(800, ge=100, le=4000, description="Characters per source (one article's best "
                               "sentences and their neighbours): fewer make a shorter prompt and an earlier first "
                               "token, but cut off more answers.")
