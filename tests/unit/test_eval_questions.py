@@ -122,3 +122,41 @@ def test_seed_teaser_questions_are_only_answerable_from_the_furniture():
     for q in teasers:
         hint = q.notes.split(":")[-1].strip().replace("over ", "")
         assert contains(raw, hint), f"{q.id}: hint {hint!r} not found in the raw corpus"
+
+
+REUTERS_SETS = {  # question set -> the collection it was written from (eval/README.md)
+    "rt-dev-a": "reuters-500", "rt-dev-b": "reuters-500", "rt-held-a": "reuters-500", "rt-held-b": "reuters-500",
+    "rt-fresh-a": "reuters-1000b", "rt-fresh-b": "reuters-1000b",
+    "rt-new-a": "reuters-1000c", "rt-new-b": "reuters-1000c",
+    "rt-d-a": "reuters-1000d", "rt-d-b": "reuters-1000d",
+}
+
+
+def test_every_reuters_set_is_listed_here():
+    found = {p.stem for p in (REPO_ROOT / "eval" / "questions" / "reuters").glob("*.jsonl")}
+    assert found == set(REUTERS_SETS)
+
+
+@pytest.mark.parametrize("name", sorted(REUTERS_SETS))
+def test_reuters_sets_are_consistent_with_their_collection(name):
+    """Ids are unique, every gold source is an article of the set's collection, the near-topic questions name
+    one, and an accepted answer string really is in the gold articles (yes/no answers excepted)."""
+    corpus = REPO_ROOT / "eval" / "corpora" / REUTERS_SETS[name]
+    articles = {}
+    for path in corpus.glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            art = json.loads(line)
+            articles[art["id"]] = f"{art.get('title') or ''}\n{art['text']}"
+    qs = load_questions(REPO_ROOT / "eval" / "questions" / "reuters" / f"{name}.jsonl")
+    assert len({q.id for q in qs}) == len(qs)
+    assert sum(q.answerable for q in qs) >= 40 and sum(not q.answerable for q in qs) >= 15
+    for q in qs:
+        assert q.sources and all(s in articles for s in q.sources), f"{q.id}: a source is not in {corpus.name}"
+        if not q.answerable:
+            continue
+        text = "\n".join(articles[s] for s in q.sources)
+        if q.answers and [a.lower() for a in q.answers] != ["yes"]:
+            assert any(contains(text, a) for a in q.answers), f"{q.id}: none of {q.answers} in its sources"
+        for a in q.answers_all:
+            if a.lower() != "yes":
+                assert contains(text, a), f"{q.id}: {a!r} not in its sources"
