@@ -1,7 +1,7 @@
 """The ask flow, top to bottom:
 
     validate -> condense -> retrieve -> rank sentences -> sources -> judge -> draft (streamed) -> verify
-             -> (fallback: quotes) -> references
+             -> (fallback: quotes) -> (two-part question: split, each part answered the same way) -> references
 
 ``Answerer`` is the one entry point used by the CLI, the web chat and the evaluation harness:
 ``Answerer.from_settings(settings).ask(question, history=[]) -> Answer`` and ``stream()``, which
@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,7 +30,8 @@ from rag.ask.condense import heuristic_condense, needs_rewrite, usable_rewrite
 from rag.ask.evidence import Sentence, SentenceIndex, Source, build_sources, candidate_sentences, rank_sentences
 from rag.ask.extractive import choose_quotes
 from rag.ask.generate import complete, stream_draft
-from rag.ask.prompt import answer_messages, check_messages, condense_messages, judge_messages
+from rag.ask.prompt import (answer_messages, check_messages, compound_messages, condense_messages, judge_messages,
+                            parse_split, split_messages)
 from rag.ask.reader import judge
 from rag.ask.references import format_references
 from rag.ask.verify import adds_to_question, verify_sentences
@@ -194,7 +195,11 @@ class Answerer:
                                                             self.settings.paths.prompts_dir), self.settings).p_yes
             run.timings["judge"] = _ms(t)
             if run.confidence < self.settings.answer.judge_threshold:
-                yield self._final(run, t0, self._refusal(run, f"judge: p(yes)={run.confidence:.2f}"))
+                refusal = self._refusal(run, f"judge: p(yes)={run.confidence:.2f}")
+                t = time.perf_counter()
+                answer = yield from self._split(reading, run, refusal)
+                run.timings["verify"] = _ms(t)
+                yield self._final(run, t0, answer)
                 return
             # draft (streamed)
             t = time.perf_counter()
@@ -218,6 +223,7 @@ class Answerer:
         if not answer.abstained:
             yield StreamEvent("status", "Checking the answer against the passage…")
             answer = self._checked(run, reading, answer)
+        answer = yield from self._split(reading, run, answer)
         run.timings["verify"] = _ms(t)
         yield self._final(run, t0, answer)
 
@@ -251,6 +257,59 @@ class Answerer:
         if joint < self.settings.answer.decision_threshold:
             return self._refusal(run, f"joint: mean p(yes)={joint:.2f} of the judgement and the check")
         return answer
+
+    def _split(self, reading: str, run: _Run, answer: Answer) -> Generator[StreamEvent, None, Answer]:
+        """Two questions in one ("Who chaired X, and how much did Y pay?"), whose facts are in two articles: one
+        passage cannot answer both. When the model's p(yes) that the question asks for two separate facts (a
+        number, like the judgement) reaches ``answer.split_threshold``, the model splits it, and each part is
+        answered from its own best passage by the same judgement, draft, guards and check. The two answers replace
+        ``answer`` only when both parts pass; otherwise ``answer`` stands. A model failure leaves it too."""
+        threshold = self.settings.answer.split_threshold
+        if threshold >= 1.0:
+            return answer
+        prompts = self.settings.paths.prompts_dir
+        pieces: list[tuple[str, list[tuple[Source, Sentence]]]] = []
+        read: list[Source] = []
+        try:
+            if judge(self.llm, compound_messages(reading, prompts), self.settings).p_yes < threshold:
+                return answer
+            parts = parse_split(complete(self.llm, split_messages(reading, prompts), self.settings), reading)
+            if not parts:
+                return answer
+            yield StreamEvent("status", "The question asks two things: reading a passage for each…")
+            for part in parts:
+                got = self._answer_part(part)
+                if got is None:
+                    return answer
+                pieces += got[0]
+                read.append(got[1])
+        except BackendError:
+            return answer
+        yield StreamEvent("evidence", _evidence_note([replace(s, number=i) for i, s in enumerate(read, start=1)]))
+        return self._compose(run, pieces, list(answer.unsupported_sentences), f"{self.mode}+split")
+
+    def _answer_part(self, question: str) -> tuple[list[tuple[str, list[tuple[Source, Sentence]]]], Source] | None:
+        """One part of a split question, answered from its best passage with the thresholds of the whole
+        question; None when any step refuses."""
+        a, prompts = self.settings.answer, self.settings.paths.prompts_dir
+        sources = self.evidence(question, max_sources=1)[2]
+        if not sources:
+            return None
+        p = judge(self.llm, judge_messages(question, sources, prompts), self.settings).p_yes
+        if p < a.judge_threshold:
+            return None
+        draft = complete(self.llm, answer_messages(question, sources, prompts), self.settings)
+        if is_no_answer(draft):
+            return None
+        kept = [c for c in verify_sentences([(d.text, d.markers) for d in parse_draft(draft)], sources, question)
+                if c.supported]
+        if not kept or not adds_to_question([c.text for c in kept], question):
+            return None
+        text = " ".join(strip_markers(" ".join(c.text for c in kept)).split())
+        c = judge(self.llm, check_messages(question, text, sources, prompts), self.settings).p_yes
+        if c < a.check_threshold or (a.decision_threshold and (p + c) / 2 < a.decision_threshold):
+            return None
+        return [(k.text, list(zip(k.sources, k.quotes))) for k in kept], sources[0]
 
     def _condense(self, question: str, history: list[dict]) -> str:
         if self.llm is not None and getattr(self.llm, "loaded", True):

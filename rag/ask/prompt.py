@@ -122,6 +122,31 @@ def check_messages(question: str, answer: str, sources: Sequence[Source], prompt
                                                       answer=fence(answer))
 
 
+def compound_messages(question: str, prompts_dir: Path) -> list[BaseMessage]:
+    return load_template("compound", prompts_dir).render(question=fence(question))
+
+
+def split_messages(question: str, prompts_dir: Path) -> list[BaseMessage]:
+    return load_template("split", prompts_dir).render(question=fence(question))
+
+
+_SPLIT_LINE = re.compile(r"^\s*([12])[.)]\s*(.+?)\s*$", re.MULTILINE)
+
+
+def parse_split(text: str, question: str) -> list[str]:
+    """The two questions of a reply to prompts/split.yaml ("1. ...", "2. ..."), or [] when the reply is not two
+    distinct questions of at least three words, each different from the question itself."""
+    found: dict[str, str] = {}
+    for number, part in _SPLIT_LINE.findall(text or ""):
+        found.setdefault(number, part)
+    parts = [found.get("1", ""), found.get("2", "")]
+    norm = [" ".join(p.lower().split()).rstrip("?") for p in parts]
+    whole = " ".join(question.lower().split()).rstrip("?")
+    if any(len(p.split()) < 3 for p in parts) or norm[0] == norm[1] or whole in norm:
+        return []
+    return parts
+
+
 def condense_messages(question: str, history: Sequence[dict], prompts_dir: Path, max_turns: int = 4) -> list[BaseMessage]:
     turns = [h for h in history if h.get("role") in ("user", "assistant") and str(h.get("content", "")).strip()]
     lines = [f"{'User' if h['role'] == 'user' else 'Assistant'}: {fence(str(h['content']).strip())[:600]}"

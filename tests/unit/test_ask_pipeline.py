@@ -24,9 +24,15 @@ def retriever(fake_settings):
     return Retriever.from_settings(fake_settings)
 
 
-def _answerer(settings, retriever, replies=None, **kw):
+def _single(settings):
+    """The settings with the two-part step off: the tests below script the one-passage flow reply by reply, and
+    the two-part step (its own tests at the end) would read the next scripted reply as its own."""
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"split_threshold": 1.0})})
+
+
+def _answerer(settings, retriever, replies=None, split=False, **kw):
     llm = FakeChatModel(replies or [], **kw)
-    return Answerer(settings=settings, retriever=retriever, llm=llm), llm
+    return Answerer(settings=settings if split else _single(settings), retriever=retriever, llm=llm), llm
 
 
 def _marker_of(llm, needle: str) -> int:
@@ -67,7 +73,7 @@ def test_judge_reads_the_best_passage_and_the_answer_prompt_starts_with_it(fake_
     prompt up to the end of the question, so only the answer instruction is new to the model."""
     assert fake_settings.answer.max_sources == 1
     _, llm = _answerer(fake_settings, retriever, ["yes", "NO_ANSWER"])
-    Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
+    Answerer(settings=_single(fake_settings), retriever=retriever, llm=llm).ask(TROOPS_Q)
     (judge_sys, judge_user), (answer_sys, answer_user) = llm.prompts
     assert judge_sys.content == answer_sys.content
     upto_question = judge_user.content[:judge_user.content.index(TROOPS_Q) + len(TROOPS_Q)]
@@ -82,7 +88,7 @@ def test_with_two_sources_the_answer_prompt_adds_the_second_after_the_judged_one
     settings = fake_settings.model_copy(deep=True)
     settings.answer.max_sources = 2
     _, llm = _answerer(settings, retriever, ["yes", "NO_ANSWER"])
-    Answerer(settings=settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
+    Answerer(settings=_single(settings), retriever=retriever, llm=llm).ask(TROOPS_Q)
     (judge_sys, judge_user), (answer_sys, answer_user) = llm.prompts
     assert judge_sys.content == answer_sys.content
     first = judge_user.content[:judge_user.content.index("\n</sources>")]
@@ -138,7 +144,7 @@ def test_the_threshold_decides_not_the_words(fake_settings, retriever):
             return 0.97
 
     llm = Unsure(["Mexico deployed 6,000 troops [1]."])
-    a = Answerer(settings=settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
+    a = Answerer(settings=_single(settings), retriever=retriever, llm=llm).ask(TROOPS_Q)
     assert a.abstained and a.confidence == 0.97 and llm.calls == 0
 
 
@@ -274,3 +280,86 @@ def test_the_joint_decision_weighs_judgement_and_check_together(fake_settings, r
         a = Answerer(settings=settings, retriever=retriever, llm=scripted([draft], [0.7, 0.45])).ask(TROOPS_Q)
         assert a.abstained is refused and (a.confidence, a.check) == (0.7, 0.45)
         assert ("joint: mean p(yes)=0.57" in a.mode) is refused
+
+
+# --- two-part questions (answer.split_threshold) ------------------------------------------------------------------
+
+TWO_Q = "How many troops did Mexico deploy to its border with Guatemala, and who heads Casa del Migrante?"
+SPLIT_REPLY = ("1. How many troops did Mexico deploy to its border with Guatemala?\n"
+               "2. Who is the head of Casa del Migrante?")
+
+
+class _ByPrompt(FakeChatModel):
+    """p(yes) by the kind of prompt: the two-part question, the judgement of a passage, the answer check."""
+
+    compound: float = 0.9
+    judged: list = []        # p(yes) of the judgements and checks in turn (0.9 once used up)
+    replies_used: int = 0    # the scripted replies are the drafts and the split, in turn
+
+    def yes_probability(self, messages):
+        self.prompts.append(list(messages))
+        self.calls += 1
+        if "two separate facts" in messages[-1].content:
+            return self.compound
+        return self.judged.pop(0) if self.judged else 0.9
+
+    def _next(self, messages):
+        self.prompts.append(list(messages))
+        self.calls += 1
+        self.replies_used += 1
+        return self.responses[self.replies_used - 1] if self.replies_used <= len(self.responses) else "NO_ANSWER"
+
+
+def test_a_two_part_question_is_answered_from_a_passage_for_each_part(fake_settings, retriever):
+    llm = _ByPrompt(["Mexico deployed 6,000 troops [1].", SPLIT_REPLY,
+                     "Mexico deployed 6,000 troops to its border with Guatemala [1].",
+                     "Javier Calvillo heads Casa del Migrante [1]."])
+    events = list(Answerer(settings=fake_settings, retriever=retriever, llm=llm).stream(TWO_Q))
+    a = events[-1].answer
+    assert not a.abstained and a.mode == "fake+split"
+    assert "6,000 troops" in a.answer and "Javier Calvillo" in a.answer and "[1]" in a.answer and "[2]" in a.answer
+    assert {c.doc_id for c in a.citations} == {"004_edbd6cb541be27cd", "001_8c20d3ddfa406498"}
+    assert any(e.kind == "status" and "two things" in e.text for e in events)
+    notes = [e.text for e in events if e.kind == "evidence"]
+    assert len(notes) == 2 and notes[-1].count("\n") == 1          # the second note lists one passage per part
+    # each part was judged, drafted and checked from its own best passage
+    judged = [m[-1].content for m in llm.prompts if "Does the passage state the answer" in m[-1].content]
+    assert any("Casa del Migrante" in u and "Calvillo" in u for u in judged)
+
+
+def test_a_part_the_passages_do_not_answer_leaves_the_first_answer(fake_settings, retriever):
+    llm = _ByPrompt(["Mexico deployed 6,000 troops to its border with Guatemala [1].", SPLIT_REPLY,
+                     "Mexico deployed 6,000 troops to its border with Guatemala [1]."])
+    llm.judged = [0.9, 0.9, 0.9, 0.9, 0.2]       # whole question (judge, check), part 1 (judge, check), part 2 judge
+    a = Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TWO_Q)
+    assert not a.abstained and a.mode == "fake" and "Calvillo" not in a.answer and "6,000 troops" in a.answer
+
+
+def test_a_one_part_question_is_not_split(fake_settings, retriever):
+    llm = _ByPrompt(["Mexico deployed 6,000 troops to its border with Guatemala [1].", SPLIT_REPLY])
+    llm.compound = 0.2
+    a = Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
+    assert a.mode == "fake" and llm.calls == 4                       # judge, draft, check, two-part question
+    assert "two separate facts" in llm.prompts[-1][-1].content and TROOPS_Q in llm.prompts[-1][-1].content
+    off = fake_settings.model_copy(update={"answer": fake_settings.answer.model_copy(update={"split_threshold": 1.0})})
+    llm2 = _ByPrompt(["Mexico deployed 6,000 troops to its border with Guatemala [1]."])
+    Answerer(settings=off, retriever=retriever, llm=llm2).ask(TROOPS_Q)
+    assert llm2.calls == 3                                            # 1 turns the step off
+
+
+def test_a_refused_question_can_still_be_answered_in_two_parts(fake_settings, retriever):
+    llm = _ByPrompt([SPLIT_REPLY, "Mexico deployed 6,000 troops to its border with Guatemala [1].",
+                     "Javier Calvillo heads Casa del Migrante [1]."])
+    llm.judged = [0.1]                                               # the whole question's judgement refuses
+    a = Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TWO_Q)
+    assert not a.abstained and a.mode == "fake+split" and "Javier Calvillo" in a.answer
+
+
+@pytest.mark.parametrize("reply", ["", "1. How many troops?", SPLIT_REPLY.replace("2. Who is the head of Casa del "
+                                   "Migrante?", "2. How many troops did Mexico deploy to its border with Guatemala?"),
+                                   f"1. {TWO_Q}\n2. Who is the head of Casa del Migrante?"])
+def test_a_reply_that_is_not_two_questions_leaves_the_question_whole(reply):
+    from rag.ask.prompt import parse_split
+    assert parse_split(reply, TWO_Q) == []
+    assert parse_split(SPLIT_REPLY, TWO_Q) == ["How many troops did Mexico deploy to its border with Guatemala?",
+                                              "Who is the head of Casa del Migrante?"]
