@@ -136,7 +136,7 @@ class AnswerSettings(_Section):
                              "prompt repeats the judgement's prompt up to the question, so llama.cpp reads the "
                              "passage once and the answer starts at once; 2 or more let one answer use two articles, "
                              "each answer reading the extra passages first (README: one passage against two).")
-    split_threshold: float = Field(0.7, ge=0.0, le=1.0, description="With a model: after the answer, a question "
+    split_threshold: float = Field(0.6, ge=0.0, le=1.0, description="With a model: after the answer, a question "
                                    "whose p(yes) for 'does it ask for two separate facts' reaches this is split in "
                                    "two, each part answered from its own best passage; the two answers replace the "
                                    "first when both pass the judgement, the guards and the check. 1 turns it off "
