@@ -9,7 +9,7 @@ after the other in the same run. "First evidence" is when the numbered passages 
 (the "evidence" event); "first token" the model's first drafted token (a refusal or an extractive answer, which
 stream no draft, count their final answer); "total" the verified answer. Modes: ``extractive`` (no model),
 ``local-0.5b`` and ``local-1.5b`` (the bundled GGUFs on llama.cpp), or any provider name (ollama, openai) with the
-rest from settings. Targets on the 2-core reference machine: evidence < 1 s, first token < 3 s, total p50 < 8 s.
+rest from settings; any of them with ``-nosplit`` appended runs without the two-part-question step. Targets on the 2-core reference machine: evidence < 1 s, first token < 3 s, total p50 < 8 s.
 """
 
 from __future__ import annotations
@@ -28,11 +28,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def mode_settings(settings, mode: str):
-    if mode.startswith("local-"):
-        update = {"provider": "local", "local_model": f"qwen2.5-coder-{mode.split('-', 1)[1]}"}
+    """A mode's settings; the suffix ``-nosplit`` turns the two-part-question step off (answer.split_threshold 1)."""
+    base, nosplit = (mode[: -len("-nosplit")], True) if mode.endswith("-nosplit") else (mode, False)
+    if base.startswith("local-"):
+        update = {"provider": "local", "local_model": f"qwen2.5-coder-{base.split('-', 1)[1]}"}
     else:
-        update = {"provider": mode}
-    return settings.model_copy(update={"llm": settings.llm.model_copy(update=update)})
+        update = {"provider": base}
+    answer = settings.answer.model_copy(update={"split_threshold": 1.0}) if nosplit else settings.answer
+    return settings.model_copy(update={"llm": settings.llm.model_copy(update=update), "answer": answer})
 
 
 def main() -> int:
