@@ -286,7 +286,7 @@ class Answerer:
         except BackendError:
             return answer
         yield StreamEvent("evidence", _evidence_note([replace(s, number=i) for i, s in enumerate(read, start=1)]))
-        return self._compose(run, pieces, list(answer.unsupported_sentences), f"{self.mode}+split")
+        return self._compose(run, pieces, [], f"{self.mode}+split")
 
     def _answer_part(self, question: str) -> tuple[list[tuple[str, list[tuple[Source, Sentence]]]], Source] | None:
         """One part of a split question, answered from its best passage with the thresholds of the whole
