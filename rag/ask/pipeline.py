@@ -251,12 +251,17 @@ class Answerer:
                               self.settings).p_yes
         except BackendError:
             return answer      # the answer passed the judgement and the guards; the check is a second opinion
-        if run.check < self.settings.answer.check_threshold:
-            return self._refusal(run, f"check: p(yes)={run.check:.2f} that the passage states the answer")
-        joint = (run.confidence + run.check) / 2 if run.confidence is not None else run.check
+        failed = self._check_fails(run.confidence, run.check)
+        return self._refusal(run, failed) if failed else answer
+
+    def _check_fails(self, confidence: float | None, check: float) -> str | None:
+        """Why the answer check refuses (its own threshold, then the mean with the judgement), or None."""
+        if check < self.settings.answer.check_threshold:
+            return f"check: p(yes)={check:.2f} that the passage states the answer"
+        joint = (confidence + check) / 2 if confidence is not None else check
         if joint < self.settings.answer.decision_threshold:
-            return self._refusal(run, f"joint: mean p(yes)={joint:.2f} of the judgement and the check")
-        return answer
+            return f"joint: mean p(yes)={joint:.2f} of the judgement and the check"
+        return None
 
     def _split(self, reading: str, run: _Run, answer: Answer) -> Generator[StreamEvent, None, Answer]:
         """Two questions in one ("Who chaired X, and how much did Y pay?"), whose facts are in two articles: one
@@ -307,7 +312,7 @@ class Answerer:
             return None
         text = " ".join(strip_markers(" ".join(c.text for c in kept)).split())
         c = judge(self.llm, check_messages(question, text, sources, prompts), self.settings).p_yes
-        if c < a.check_threshold or (a.decision_threshold and (p + c) / 2 < a.decision_threshold):
+        if self._check_fails(p, c):
             return None
         return [(k.text, list(zip(k.sources, k.quotes))) for k in kept], sources[0]
 
