@@ -129,6 +129,7 @@ REUTERS_SETS = {  # question set -> the collection it was written from (eval/REA
     "rt-fresh-a": "reuters-1000b", "rt-fresh-b": "reuters-1000b",
     "rt-new-a": "reuters-1000c", "rt-new-b": "reuters-1000c",
     "rt-d-a": "reuters-1000d", "rt-d-b": "reuters-1000d",
+    "rt-e-a": "reuters-1000e", "rt-e-b": "reuters-1000e",
 }
 
 
