@@ -64,6 +64,18 @@ _DANGLING = re.compile(r"[,;]?\s+\b(?:from|in|at|of|by|which is|according to|to)
                        re.IGNORECASE)
 
 
+# Stems of the answer prompt's own words for where an answer comes from. A draft sentence made of nothing else
+# ("It comes from passage [1].", "This passage is [1].", echoing the prompt's "the passage it comes from") says
+# nothing about the articles: its marker goes to the sentence before, the sentence goes.
+_CITING_STEMS = frozenset(tx.content_stems("comes came taken passage passages source sources answer sentence number "
+                                           "article information text"))
+
+
+def _only_cites(plain: str) -> bool:
+    stems = set(tx.content_stems(plain))
+    return bool(stems) and stems <= _CITING_STEMS and not tx.numbers(plain)
+
+
 def clean_draft(draft: str) -> str:
     text = draft.strip()
     text = re.sub(r"^\s*(answer|response)\s*:\s*", "", text, flags=re.IGNORECASE)
@@ -117,7 +129,7 @@ def parse_draft(draft: str) -> list[DraftSentence]:
             marks = markers_in(s)
             body = s
         plain = tx.strip_markers(body).strip()
-        if not re.search(r"\w", plain):
+        if not re.search(r"\w", plain) or _only_cites(plain):
             if out and marks:   # a stray marker on its own: attach to the previous sentence
                 out[-1].markers += [m for m in marks if m not in out[-1].markers]
             continue

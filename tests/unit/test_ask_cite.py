@@ -82,3 +82,15 @@ def test_the_words_a_model_cites_with_go_and_the_marker_stays():
         "The index closed at 398.72 on April 3 [1]."
     assert clean_draft("The company flew cattle to Japan, which came [2].") == "The company flew cattle to Japan [2]."
     assert clean_draft("Oil that comes from Iraq rose 5 pct [1].") == "Oil that comes from Iraq rose 5 pct [1]."
+
+
+def test_a_sentence_that_only_says_where_the_answer_comes_from_goes_and_its_marker_stays():
+    # the bundled 1.5B model often echoes the prompt's "the passage it comes from" as a sentence of its own
+    out = parse_draft("Each disk can hold 6.8 gigabytes. It comes from passage [1].")
+    assert [(d.text, d.markers) for d in out] == [("Each disk can hold 6.8 gigabytes.", [1])]
+    out = parse_draft("Jaime Ongpin was the finance secretary [1]. This passage is [2]. This answer comes from the source.")
+    assert [(d.text, d.markers) for d in out] == [("Jaime Ongpin was the finance secretary.", [1, 2])]
+    # a short answer of its own stays: a yes, a figure, a name
+    assert [d.text for d in parse_draft("Yes [1].")] == ["Yes."]
+    assert [d.text for d in parse_draft("The answer is 150 [1].")] == ["The answer is 150."]
+    assert [d.text for d in parse_draft("The source is Texaco [1].")] == ["The source is Texaco."]
