@@ -34,7 +34,7 @@ from rag.ask.prompt import (answer_messages, check_messages, compound_messages, 
                             parse_split, split_messages)
 from rag.ask.reader import judge
 from rag.ask.references import format_references
-from rag.ask.verify import adds_to_question, verify_sentences
+from rag.ask.verify import Checked, adds_to_question, verify_sentences
 from rag.config import Settings
 from rag.errors import BackendError, QuestionError
 from rag.types import Answer, Citation, Scored, StreamEvent
@@ -245,14 +245,18 @@ class Answerer:
         cited_docs = {(c.doc_id) for c in answer.citations}
         sources = [s for s in run.sources if s.doc_id in cited_docs] or run.sources[:1]
         sources = [replace(s, number=i) for i, s in enumerate(sources, start=1)]
-        text = " ".join(strip_markers(answer.answer).split())
         try:
-            run.check = judge(self.llm, check_messages(question, text, sources, self.settings.paths.prompts_dir),
-                              self.settings).p_yes
+            run.check = self._check_p(question, answer.answer, sources)
         except BackendError:
             return answer      # the answer passed the judgement and the guards; the check is a second opinion
         failed = self._check_fails(run.confidence, run.check)
         return self._refusal(run, failed) if failed else answer
+
+    def _check_p(self, question: str, answer: str, sources: list[Source]) -> float:
+        """The model's p(yes) that the sources state ``answer`` (markers stripped) to the question."""
+        text = " ".join(strip_markers(answer).split())
+        return judge(self.llm, check_messages(question, text, sources, self.settings.paths.prompts_dir),
+                     self.settings).p_yes
 
     def _check_fails(self, confidence: float | None, check: float) -> str | None:
         """Why the answer check refuses (its own threshold, then the mean with the judgement), or None."""
@@ -303,16 +307,9 @@ class Answerer:
         p = judge(self.llm, judge_messages(question, sources, prompts), self.settings).p_yes
         if p < a.judge_threshold:
             return None
-        draft = complete(self.llm, answer_messages(question, sources, prompts), self.settings)
-        if is_no_answer(draft):
-            return None
-        kept = [c for c in verify_sentences([(d.text, d.markers) for d in parse_draft(draft)], sources, question)
-                if c.supported]
-        if not kept or not adds_to_question([c.text for c in kept], question):
-            return None
-        text = " ".join(strip_markers(" ".join(c.text for c in kept)).split())
-        c = judge(self.llm, check_messages(question, text, sources, prompts), self.settings).p_yes
-        if self._check_fails(p, c):
+        kept, _, why = self._guarded(complete(self.llm, answer_messages(question, sources, prompts), self.settings),
+                                     sources, question)
+        if why or not kept or self._check_fails(p, self._check_p(question, " ".join(c.text for c in kept), sources)):
             return None
         return [(k.text, list(zip(k.sources, k.quotes))) for k in kept], sources[0]
 
@@ -328,16 +325,24 @@ class Answerer:
                 pass
         return heuristic_condense(question, history)
 
-    def _verified(self, run: _Run, draft: str) -> Answer:
-        mode = self.mode
+    @staticmethod
+    def _guarded(draft: str, sources: list[Source], question: str) -> tuple[list[Checked], list[str], str | None]:
+        """The draft's sentences that pass the generic guards, the ones that do not, and why the draft is no
+        answer at all (the model declined, or what it kept only restates the question), else None."""
         if is_no_answer(draft):
-            return self._refusal(run, f"model: no answer (p(yes)={run.confidence:.2f})")
-        checked = verify_sentences([(d.text, d.markers) for d in parse_draft(draft)], run.sources, run.standalone)
+            return [], [], "model: no answer"
+        checked = verify_sentences([(d.text, d.markers) for d in parse_draft(draft)], sources, question)
         kept = [c for c in checked if c.supported]
         unsupported = [c.text for c in checked if not c.supported]
-        if kept and not adds_to_question([c.text for c in kept], run.standalone):
-            return self._refusal(run, "verification: the draft only restates the question",
-                                 unsupported + [c.text for c in kept])
+        if kept and not adds_to_question([c.text for c in kept], question):
+            return [], unsupported + [c.text for c in kept], "verification: the draft only restates the question"
+        return kept, unsupported, None
+
+    def _verified(self, run: _Run, draft: str) -> Answer:
+        mode = self.mode
+        kept, unsupported, why = self._guarded(draft, run.sources, run.standalone)
+        if why:
+            return self._refusal(run, why, unsupported)
         if not kept:
             if self.settings.answer.fallback_to_extractive:
                 return self._quote(run, f"{mode}+extractive", run.sources[:1], unsupported)
