@@ -130,6 +130,7 @@ REUTERS_SETS = {  # question set -> the collection it was written from (eval/REA
     "rt-new-a": "reuters-1000c", "rt-new-b": "reuters-1000c",
     "rt-d-a": "reuters-1000d", "rt-d-b": "reuters-1000d",
     "rt-e-a": "reuters-1000e", "rt-e-b": "reuters-1000e",
+    "rt-f-a": "reuters-1000f", "rt-f-b": "reuters-1000f",
 }
 
 
