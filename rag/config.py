@@ -136,6 +136,11 @@ class AnswerSettings(_Section):
                              "prompt repeats the judgement's prompt up to the question, so llama.cpp reads the "
                              "passage once and the answer starts at once; 2 or more let one answer use two articles, "
                              "each answer reading the extra passages first (README: one passage against two).")
+    second_look_threshold: float = Field(0.65, ge=0.0, le=1.0, description="With a model: when the judgement "
+                                         "refuses the first passage, the passage that follows it (the article's "
+                                         "next best sentences, or the next article) is judged too, and the "
+                                         "question is answered from it when its p(yes) reaches this; 1 turns the "
+                                         "second look off (README: the second look).")
     split_threshold: float = Field(0.6, ge=0.0, le=1.0, description="With a model: after the answer, a question "
                                    "whose p(yes) for 'does it ask for two separate facts' reaches this is split in "
                                    "two, each part answered from its own best passage; the two answers replace the "

@@ -202,7 +202,7 @@ def _sentence_at(s: Sentence, j: int, para: int, span: tx.Span) -> Sentence:
 
 
 def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int = 2,
-                  max_chars: int = 800) -> list[Source]:
+                  max_chars: int = 800, shown: Sequence[Source] = ()) -> list[Source]:
     """Number the sources 1..n: one per article, articles in the order of their best sentence.
 
     A source holds its article's best sentences, best first until ``max_chars`` (at least one), then, while
@@ -211,10 +211,15 @@ def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int
     single sentence, and a second article is always read when a question needs two (measured on four Reuters
     development sets: source 1 held the answer for 178 of 204 questions against 151 with single-sentence
     windows, sources 1-2 for 192 against 177).
+
+    Sentences of ``shown`` sources are left out: the sources that follow what the reader has already read.
     """
+    seen = {(s.doc_id, s.index) for src in shown for s in src.sentences}
     order: list[str] = []
     by_doc: dict[str, list[Sentence]] = {}
     for s in ranked:
+        if (s.doc_id, s.index) in seen:
+            continue
         if s.doc_id not in by_doc:
             by_doc[s.doc_id] = []
             order.append(s.doc_id)
@@ -232,7 +237,7 @@ def build_sources(ranked: list[Sentence], index: SentenceIndex, max_sources: int
                 length += len(s.text) + 1
         for s in sorted(chosen.values(), key=lambda x: x.score, reverse=True):
             for w in window(s, pool, index, max_chars):
-                if w.index not in chosen and length + len(w.text) + 1 <= max_chars:
+                if w.index not in chosen and (doc_id, w.index) not in seen and length + len(w.text) + 1 <= max_chars:
                     chosen[w.index] = w
                     length += len(w.text) + 1
         sents = sorted(chosen.values(), key=lambda x: x.index)

@@ -193,6 +193,11 @@ class Answerer:
             # near the topic (rt-dev-a: separation 0.80 AUC jointly, clearly better for the first passage alone)
             run.confidence = judge(self.llm, judge_messages(reading, run.sources[:1],
                                                             self.settings.paths.prompts_dir), self.settings).p_yes
+            further = self._further_sources(run) if run.confidence < self.settings.answer.judge_threshold else []
+            if further:
+                yield StreamEvent("status", "Reading further in the articles…")
+                if self._second_look(reading, run, further):
+                    yield StreamEvent("evidence", _evidence_note(run.sources))
             run.timings["judge"] = _ms(t)
             if run.confidence < self.settings.answer.judge_threshold:
                 refusal = self._refusal(run, f"judge: p(yes)={run.confidence:.2f}")
@@ -238,6 +243,26 @@ class Answerer:
         sources = build_sources(ranked, self._index, max_sources or self.settings.answer.max_sources,
                                 source_chars or self.settings.answer.source_chars)
         return retrieved, ranked, sources
+
+    def _further_sources(self, run: _Run) -> list[Source]:
+        """The passages that follow the first (its article's next best sentences, or the next article), when
+        ``answer.second_look_threshold`` allows a second look; else none."""
+        if self.settings.answer.second_look_threshold >= 1.0:
+            return []
+        a = self.settings.answer
+        return build_sources(run.ranked, self._index, a.max_sources, a.source_chars, shown=run.sources[:1])
+
+    def _second_look(self, question: str, run: _Run, further: list[Source]) -> bool:
+        """The judgement refused the first passage: the answer may be in a sentence the passage left out, or in
+        the next article. The passages that follow are judged the same way; when their p(yes) reaches
+        ``answer.second_look_threshold`` (stricter than the first judgement's: a second chance is a second chance
+        to say yes to a near-topic passage), they become the sources and the question is answered from them."""
+        p = judge(self.llm, judge_messages(question, further[:1], self.settings.paths.prompts_dir),
+                  self.settings).p_yes
+        if p < self.settings.answer.second_look_threshold:
+            return False
+        run.sources, run.confidence = further, p
+        return True
 
     def _checked(self, run: _Run, question: str, answer: Answer) -> Answer:
         """Ask the model whether the passages the answer cites state it (p(yes) again, against

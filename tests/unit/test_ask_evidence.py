@@ -55,3 +55,18 @@ def test_the_budget_always_leaves_the_best_sentence_and_neighbours_only_when_the
     (wider,) = build_sources(ranked, index, max_sources=2, max_chars=1000)
     assert [s.index for s in wider.sentences] == [0, 1, 2, 3, 4] and " … " not in wider.text
     assert build_sources([], index) == []
+
+
+def test_sources_after_the_shown_ones_hold_only_sentences_not_read_yet():
+    index = _Index(ARTICLES)
+    ranked = _ranked(index, [("a", 5, 0.9), ("a", 1, 0.8), ("b", 2, 0.7), ("a", 6, 0.6), ("b", 0, 0.5)])
+    (first,) = build_sources(ranked, index, max_sources=1, max_chars=120)
+    assert [s.index for s in first.sentences] == [1, 5]
+    # what follows: the best sentence not yet shown is b's, so b comes first; then a, led by 6, with its
+    # neighbour 7 but not 5, already read
+    nxt, then = build_sources(ranked, index, max_sources=2, max_chars=200, shown=[first])
+    assert nxt.doc_id == "b" and [s.index for s in nxt.sentences] == [0, 1, 2]
+    assert then.doc_id == "a" and [s.index for s in then.sentences] == [6, 7]
+    # nothing left to read: no source
+    everything = build_sources(ranked, index, max_sources=2, max_chars=10_000)
+    assert build_sources(ranked, index, max_sources=2, max_chars=10_000, shown=everything) == []

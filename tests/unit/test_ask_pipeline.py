@@ -25,9 +25,10 @@ def retriever(fake_settings):
 
 
 def _single(settings):
-    """The settings with the two-part step off: the tests below script the one-passage flow reply by reply, and
-    the two-part step (its own tests at the end) would read the next scripted reply as its own."""
-    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"split_threshold": 1.0})})
+    """The settings with the two-part step and the second look off: the tests below script the one-passage flow
+    reply by reply, and either step (their own tests at the end) would read the next scripted reply as its own."""
+    return settings.model_copy(update={"answer": settings.answer.model_copy(
+        update={"split_threshold": 1.0, "second_look_threshold": 1.0})})
 
 
 def _answerer(settings, retriever, replies=None, split=False, **kw):
@@ -350,9 +351,49 @@ def test_a_one_part_question_is_not_split(fake_settings, retriever):
 def test_a_refused_question_can_still_be_answered_in_two_parts(fake_settings, retriever):
     llm = _ByPrompt([SPLIT_REPLY, "Mexico deployed 6,000 troops to its border with Guatemala [1].",
                      "Javier Calvillo heads Casa del Migrante [1]."])
-    llm.judged = [0.1]                                               # the whole question's judgement refuses
+    llm.judged = [0.1, 0.1]                          # the whole question's judgement and its second look refuse
     a = Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TWO_Q)
     assert not a.abstained and a.mode == "fake+split" and "Javier Calvillo" in a.answer
+
+
+def _judged_passages(llm) -> list[str]:
+    return [m[-1].content.split("<sources>")[1].split("</sources>")[0] for m in llm.prompts
+            if "Does the passage state the answer" in m[-1].content]
+
+
+def test_a_refused_first_passage_gets_a_second_look_at_the_passages_that_follow(fake_settings, retriever):
+    # the draft is true to the passage of the second look (a Border Report article), not to the first (NBC News)
+    llm = _ByPrompt(["The program will be expanded to other locations along the Southwest border [1]."])
+    llm.compound, llm.judged = 0.1, [0.2, 0.9]          # the first passage refused, the next one accepted
+    events = list(Answerer(settings=fake_settings, retriever=retriever, llm=llm).stream(TROOPS_Q))
+    a = events[-1].answer
+    assert not a.abstained and a.confidence == 0.9 and a.mode == "fake" and a.citations[0].outlet == "Border Report"
+    assert any(e.kind == "status" and "Reading further" in e.text for e in events)
+    notes = [e.text for e in events if e.kind == "evidence"]
+    assert len(notes) == 2 and notes[0] != notes[1]                  # the chat shows the passage now read
+    first, second = _judged_passages(llm)
+    # the second look reads no sentence of the first passage again
+    first_sents = {s.strip() for s in first.replace(" … ", "\n").split("\n") if len(s.strip()) > 40}
+    assert first_sents and not any(s in second for s in first_sents)
+    # the answer was drafted from the passage of the second look
+    draft = next(m[-1].content for m in llm.prompts if "Answer the question" in m[-1].content)
+    assert draft.split("</sources>")[0].endswith(second)
+
+
+@pytest.mark.parametrize("second, calls", [(0.6, 3), (None, 2)])
+def test_the_second_look_answers_only_above_its_own_stricter_threshold(fake_settings, retriever, second, calls):
+    """p(yes) 0.6 passes the first judgement's threshold (0.55) but not the second look's (0.65): refused, the
+    refusal naming the first judgement. With the second look turned off (1), one judgement only."""
+    settings = fake_settings
+    if second is None:
+        settings = fake_settings.model_copy(update={"answer": fake_settings.answer.model_copy(
+            update={"second_look_threshold": 1.0})})
+    assert settings.answer.judge_threshold < 0.6 < fake_settings.answer.second_look_threshold
+    llm = _ByPrompt(["Mexico deployed 6,000 troops to its border with Guatemala [1]."])
+    llm.compound, llm.judged = 0.1, [0.2, second or 0.9]
+    a = Answerer(settings=settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
+    assert a.abstained and "judge: p(yes)=0.20" in a.mode and a.confidence == 0.2
+    assert llm.calls == calls                     # judgement(s), then the two-part question
 
 
 @pytest.mark.parametrize("reply", ["", "1. How many troops?", SPLIT_REPLY.replace("2. Who is the head of Casa del "
