@@ -1,7 +1,8 @@
 """The ask flow, top to bottom:
 
-    validate -> condense -> retrieve -> rank sentences -> sources -> judge -> draft (streamed) -> verify
-             -> (fallback: quotes) -> (two-part question: split, each part answered the same way) -> references
+    validate -> condense -> retrieve -> rank sentences -> sources -> judge (refused: judge the passages that
+             follow) -> draft (streamed) -> verify -> (fallback: quotes) -> (two-part question: split, each part
+             answered the same way) -> references
 
 ``Answerer`` is the one entry point used by the CLI, the web chat and the evaluation harness:
 ``Answerer.from_settings(settings).ask(question, history=[]) -> Answer`` and ``stream()``, which
