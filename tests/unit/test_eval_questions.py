@@ -139,6 +139,16 @@ def test_every_reuters_set_is_listed_here():
     assert found == set(REUTERS_SETS)
 
 
+def test_question_ids_are_unique_across_the_reuters_sets():
+    """A result names its question by id alone: two sets sharing one (rt-fresh-a's rtfa-001 and a later set's)
+    would make comparisons and failure lists ambiguous."""
+    owner: dict[str, str] = {}
+    for name in sorted(REUTERS_SETS):
+        for q in load_questions(REPO_ROOT / "eval" / "questions" / "reuters" / f"{name}.jsonl"):
+            assert q.id not in owner, f"{q.id} is in both {owner[q.id]} and {name}"
+            owner[q.id] = name
+
+
 @pytest.mark.parametrize("name", sorted(REUTERS_SETS))
 def test_reuters_sets_are_consistent_with_their_collection(name):
     """Ids are unique, every gold source is an article of the set's collection, the near-topic questions name
