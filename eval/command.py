@@ -170,11 +170,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if len(warnings) > 10:
             print(f"warning: ... and {len(warnings) - 10} more questions name sources not in the index", file=sys.stderr)
 
-    started, t0 = runner.utc_now(), time.time()
+    started, t0, commit = runner.utc_now(), time.time(), _git_commit()   # the code that runs, not the code at the end
     results, interrupted = runner.run_questions(answerer, questions, progress=not args.no_progress)
     meta = {"questions_file": str(questions_file), "started": started, "finished": runner.utc_now(),
             "seconds": round(time.time() - t0, 1), "interrupted": interrupted, "limit": args.limit,
-            "git_commit": _git_commit(), "command": "newsrag " + " ".join(sys.argv[1:]) if sys.argv else None}
+            "git_commit": commit, "command": "newsrag " + " ".join(sys.argv[1:]) if sys.argv else None}
     doc = runner.build_document(results, settings.to_public_dict(), meta=meta)
     out = Path(args.out) if args.out else settings.paths.index_dir / "eval" / (
         f"{questions_file.stem}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.json")
