@@ -72,10 +72,20 @@ def support(sentence: str, cited: Sequence[Source], question: str = "") -> float
     return sum(t in have for t in own) / len(own)
 
 
-def _closest(sentence: str, src: Source) -> Sentence:
+def _closest(sentence: str, src: Source, question: str = "") -> Sentence:
+    """The source's sentence to quote for ``sentence``: the one holding most of what the sentence adds to the
+    question (its numbers and words the question lacks: the answer), then most of its words, then the best
+    ranked. A drafted answer often restates the question, and a quote that only matches the restatement would
+    not show the cited fact."""
     stems = set(tx.content_stems(sentence))
     nums = tx.numbers(sentence)
-    return max(src.sentences, key=lambda s: (len(stems & s.stems) + 2 * len(nums & tx.numbers(s.text)), s.score))
+    new_stems, new_nums = stems - set(tx.content_stems(question)), nums - tx.numbers(question)
+
+    def key(s: Sentence) -> tuple:
+        s_nums = tx.numbers(s.text)
+        return (len(new_stems & s.stems) + 2 * len(new_nums & s_nums), len(stems & s.stems) + 2 * len(nums & s_nums),
+                s.score)
+    return max(src.sentences, key=key)
 
 
 def check_sentence(text: str, markers: Sequence[int], sources: Sequence[Source], question: str = "") -> Checked:
@@ -100,7 +110,7 @@ def check_sentence(text: str, markers: Sequence[int], sources: Sequence[Source],
     share = support(text, cited, question)
     if share < MIN_SUPPORT:
         return Checked(text, cited, reason=f"the cited sources hold {share:.0%} of its words")
-    return Checked(text, cited, [_closest(text, s) for s in cited], supported=True)
+    return Checked(text, cited, [_closest(text, s, question) for s in cited], supported=True)
 
 
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
