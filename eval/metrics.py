@@ -15,6 +15,9 @@ Definitions (each metric is reported as {"value": float | None, "n": int}; value
                         sources: sum |cited docs & gold| / sum |cited docs|; n = questions that cite >= 1 doc.
 - citation_recall       micro average over the same questions: sum |cited docs & gold| / sum |gold|.
 - gold_cited_rate       among correct answers to answerable questions with sources: share that cite a gold doc.
+- answer_quoted_rate    among correct answers with accepted answers beyond a bare yes/no: share whose citation
+                        quotes, together, hold them too (matched as answers are, yes/no left out): the quote a
+                        reader checks shows the fact, not only the article.
 - supported_sentence_share  over answered questions: supported sentences (sentences of `answer`) /
                         (supported + `unsupported_sentences`); n = sentences counted.
 - citation_supported_share  share of citations whose `supported` flag is true; n = citations.
@@ -229,6 +232,13 @@ def _failed(r: Mapping[str, Any]) -> bool:
     return bool(r.get("error"))
 
 
+def _quotable(r: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The record's accepted answers that a quote can hold: a bare yes or no left out."""
+    def keep(xs):
+        return [a for a in xs or [] if a.strip().lower() not in ("yes", "no")]
+    return keep(r.get("answers")), keep(r.get("answers_all"))
+
+
 def summarize(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The summary block of results.json, computed from the per-question records alone.
 
@@ -273,6 +283,9 @@ def summarize(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     correct_with_sources = [r for r in answerable if r.get("correct") and r.get("sources")]
     s["gold_cited_rate"] = _rate(sum(bool(cited_gold_source(r)) for r in correct_with_sources),
                                  len(correct_with_sources))
+    quotable = [r for r in answerable if r.get("correct") and any(_quotable(r))]
+    s["answer_quoted_rate"] = _rate(sum(matches(" ".join(str(c.get("quote") or "") for c in r.get("citations") or []),
+                                                *_quotable(r)) for r in quotable), len(quotable))
 
     n_sup = n_uns = n_cit = n_cit_ok = 0
     for r in ok:
@@ -315,7 +328,7 @@ def summarize(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 # Names, in report order, of the metrics that are rates in [0, 1] (for tables, bars and comparisons).
 RATE_METRICS = ("answer_accuracy", "refusal_rate", "false_refusal_rate", "overall_accuracy",
                 *(f"hit@{k}" for k in KS), *(f"mrr@{k}" for k in KS),
-                "citation_precision", "citation_recall", "gold_cited_rate",
+                "citation_precision", "citation_recall", "gold_cited_rate", "answer_quoted_rate",
                 "supported_sentence_share", "citation_supported_share",
                 "chunk_hits@4", "chunk_hits@10", "chunk_mrr@10")
 LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")

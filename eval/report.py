@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     "citation_precision": "cited documents that are gold sources (micro average over answered questions)",
     "citation_recall": "gold source documents that were cited (micro average over answered questions)",
     "gold_cited_rate": "correct answers that cite at least one gold source",
+    "answer_quoted_rate": "correct answers whose cited quotes hold the answer too",
     "supported_sentence_share": "answer sentences verified as supported, of all answer sentences",
     "citation_supported_share": "citations flagged supported by the verifier",
     "chunk_hits@4": "MultiHop-RAG: a chunk holding a gold evidence fact among the first 4 passages",

@@ -153,3 +153,17 @@ def test_summarize_empty_sets_give_none_not_zero():
     assert s["answer_accuracy"] == {"value": None, "n": 0}
     assert s["hit@1"] == {"value": None, "n": 0}
     assert s["refusal_rate"] == {"value": 1.0, "n": 1}
+
+
+def test_answer_quoted_rate_counts_correct_answers_whose_quotes_hold_the_answer():
+    def rec(quote, **kw):
+        base = _r(correct=True, answer="x [1].", **kw)
+        base["citations"] = [{"doc_id": "A", "supported": True, "quote": quote}]
+        return base
+
+    results = [rec("It paid 1,500 dlrs a share.", answers=["1500 dlrs"]),              # held (as answers match)
+               rec("The board met on Monday.", answers=["1500 dlrs"]),                # the article, not the fact
+               rec("Yes, it did, the dividend was raised.", answers_all=["yes", "dividend"]),   # yes left out
+               rec("Whatever.", answers=["yes"]),                                     # a bare yes: not counted
+               {**rec("It paid 1,500 dlrs.", answers=["1500 dlrs"]), "correct": False}]   # wrong: not counted
+    assert summarize(results)["answer_quoted_rate"] == {"value": 2 / 3, "n": 3}
