@@ -9,7 +9,8 @@ after the other in the same run. "First evidence" is when the numbered passages 
 (the "evidence" event); "first token" the model's first drafted token (a refusal or an extractive answer, which
 stream no draft, count their final answer); "total" the verified answer. Modes: ``extractive`` (no model),
 ``local-0.5b`` and ``local-1.5b`` (the bundled GGUFs on llama.cpp), or any provider name (ollama, openai) with the
-rest from settings; any of them with ``-nosplit`` appended runs without the two-part-question step. Targets on
+rest from settings; any of them with ``-nosplit`` appended runs without the two-part-question step, with
+``-nolook`` without the second look. Targets on
 the 2-core reference machine: evidence < 1 s, first token < 3 s, total p50 < 8 s.
 """
 
@@ -28,14 +29,21 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+SUFFIXES = {"-nosplit": "split_threshold", "-nolook": "second_look_threshold"}   # each set to 1: the step is off
+
+
 def mode_settings(settings, mode: str):
-    """A mode's settings; the suffix ``-nosplit`` turns the two-part-question step off (answer.split_threshold 1)."""
-    base, nosplit = (mode[: -len("-nosplit")], True) if mode.endswith("-nosplit") else (mode, False)
+    """A mode's settings; the suffixes ``-nosplit`` and ``-nolook`` (in any order) turn the two-part-question step
+    and the second look off (answer.split_threshold / answer.second_look_threshold 1)."""
+    base, off = mode, {}
+    while any(base.endswith(s) for s in SUFFIXES):
+        suffix = next(s for s in SUFFIXES if base.endswith(s))
+        base, off[SUFFIXES[suffix]] = base[: -len(suffix)], 1.0
     if base.startswith("local-"):
         update = {"provider": "local", "local_model": f"qwen2.5-coder-{base.split('-', 1)[1]}"}
     else:
         update = {"provider": base}
-    answer = settings.answer.model_copy(update={"split_threshold": 1.0}) if nosplit else settings.answer
+    answer = settings.answer.model_copy(update=off)
     return settings.model_copy(update={"llm": settings.llm.model_copy(update=update), "answer": answer})
 
 
