@@ -229,8 +229,6 @@ class Answerer:
         if not answer.abstained:
             yield StreamEvent("status", "Checking the answer against the passage…")
             answer = self._checked(run, reading, answer)
-        if answer.abstained and not further:
-            answer = yield from self._look_again(reading, run, answer)
         answer = yield from self._split(reading, run, answer)
         run.timings["verify"] = _ms(t)
         yield self._final(run, t0, answer)
@@ -266,24 +264,6 @@ class Answerer:
             return False
         run.sources, run.confidence = further, p
         return True
-
-    def _look_again(self, question: str, run: _Run, refusal: Answer) -> Generator[StreamEvent, None, Answer]:
-        """The answer from the first passage was refused after drafting (by the guards or the check): the
-        passages that follow get the second look, with its threshold, and the same draft, guards and check (not
-        streamed: the chat shows the new passages, then the verified answer). ``refusal`` stands otherwise."""
-        further = self._further_sources(run)
-        if not further:
-            return refusal
-        yield StreamEvent("status", "Reading further in the articles…")
-        try:
-            got = self._answer_from(question, further, self.settings.answer.second_look_threshold)
-        except BackendError:
-            return refusal
-        if got is None:
-            return refusal
-        yield StreamEvent("evidence", _evidence_note(further))
-        run.sources, (pieces, run.confidence, run.check) = further, got
-        return self._compose(run, pieces, [], self.mode)
 
     def _checked(self, run: _Run, question: str, answer: Answer) -> Answer:
         """Ask the model whether the passages the answer cites state it (p(yes) again, against
@@ -346,27 +326,18 @@ class Answerer:
     def _answer_part(self, question: str) -> tuple[list[tuple[str, list[tuple[Source, Sentence]]]], Source] | None:
         """One part of a split question, answered from its best passage with the thresholds of the whole
         question; None when any step refuses."""
+        a, prompts = self.settings.answer, self.settings.paths.prompts_dir
         sources = self.evidence(question, max_sources=1)[2]
-        got = self._answer_from(question, sources, self.settings.answer.judge_threshold) if sources else None
-        return (got[0], sources[0]) if got else None
-
-    def _answer_from(self, question: str, sources: list[Source], threshold: float
-                     ) -> tuple[list[tuple[str, list[tuple[Source, Sentence]]]], float, float] | None:
-        """The question answered from ``sources`` (not streamed): the judgement of the first against
-        ``threshold``, the draft, the guards and the check. The answer's pieces with the judgement's and the
-        check's p(yes); None when any step refuses."""
-        prompts = self.settings.paths.prompts_dir
-        p = judge(self.llm, judge_messages(question, sources[:1], prompts), self.settings).p_yes
-        if p < threshold:
+        if not sources:
+            return None
+        p = judge(self.llm, judge_messages(question, sources, prompts), self.settings).p_yes
+        if p < a.judge_threshold:
             return None
         kept, _, why = self._guarded(complete(self.llm, answer_messages(question, sources, prompts), self.settings),
                                      sources, question)
-        if why or not kept:
+        if why or not kept or self._check_fails(p, self._check_p(question, " ".join(c.text for c in kept), sources)):
             return None
-        check = self._check_p(question, " ".join(c.text for c in kept), sources)
-        if self._check_fails(p, check):
-            return None
-        return [(k.text, list(zip(k.sources, k.quotes))) for k in kept], p, check
+        return [(k.text, list(zip(k.sources, k.quotes))) for k in kept], sources[0]
 
     def _condense(self, question: str, history: list[dict]) -> str:
         if self.llm is not None and getattr(self.llm, "loaded", True):

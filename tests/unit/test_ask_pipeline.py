@@ -380,41 +380,6 @@ def test_a_refused_first_passage_gets_a_second_look_at_the_passages_that_follow(
     assert draft.split("</sources>")[0].endswith(second)
 
 
-BORDER_DRAFT = "The program will be expanded to other locations along the Southwest border [1]."
-
-
-def test_an_answer_the_check_refuses_gets_a_second_look_at_the_passages_that_follow(fake_settings, retriever):
-    """The first passage passed the judgement, but the check refused its draft: the next passage is judged (with
-    the second look's threshold), drafted from, guarded and checked; its answer replaces the refusal."""
-    llm = _ByPrompt(["Mexico deployed 6,000 troops to its border with Guatemala [1].", BORDER_DRAFT])
-    llm.compound, llm.judged = 0.1, [0.9, 0.1, 0.8, 0.9]   # judgement, check (refuses), second look, its check
-    events = list(Answerer(settings=fake_settings, retriever=retriever, llm=llm).stream(TROOPS_Q))
-    a = events[-1].answer
-    assert not a.abstained and a.confidence == 0.8 and a.check == 0.9 and a.citations[0].outlet == "Border Report"
-    assert "Southwest border" in a.answer and "6,000" not in a.answer
-    notes = [e.text for e in events if e.kind == "evidence"]
-    assert len(notes) == 2 and notes[0] != notes[1] and "Border Report" in notes[1]
-    first, second = _judged_passages(llm)
-    assert first != second
-
-
-@pytest.mark.parametrize("judged", [[0.9, 0.1, 0.6], [0.9, 0.1, 0.9, 0.1]])
-def test_the_refusal_stands_when_the_second_look_or_its_check_refuses(fake_settings, retriever, judged):
-    llm = _ByPrompt(["Mexico deployed 6,000 troops to its border with Guatemala [1].", BORDER_DRAFT])
-    llm.compound, llm.judged = 0.1, list(judged)
-    a = Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
-    assert a.abstained and "check: p(yes)=0.10" in a.mode and a.confidence == 0.9
-
-
-def test_a_question_answered_after_a_second_look_gets_no_third(fake_settings, retriever):
-    """The first passage refused, the next one judged answerable, its draft refused by the check: refused, with
-    no look at a third passage (judgement, second look, draft, check, two-part question: five calls)."""
-    llm = _ByPrompt([BORDER_DRAFT, "Another draft [1]."])
-    llm.compound, llm.judged = 0.1, [0.2, 0.9, 0.1]
-    a = Answerer(settings=fake_settings, retriever=retriever, llm=llm).ask(TROOPS_Q)
-    assert a.abstained and "check" in a.mode and llm.calls == 5
-
-
 @pytest.mark.parametrize("second, calls", [(0.6, 3), (None, 2)])
 def test_the_second_look_answers_only_above_its_own_stricter_threshold(fake_settings, retriever, second, calls):
     """p(yes) 0.6 passes the first judgement's threshold (0.55) but not the second look's (0.65): refused, the
