@@ -10,8 +10,8 @@ after the other in the same run. "First evidence" is when the numbered passages 
 stream no draft, count their final answer); "total" the verified answer. Modes: ``extractive`` (no model),
 ``local-0.5b`` and ``local-1.5b`` (the bundled GGUFs on llama.cpp), or any provider name (ollama, openai) with the
 rest from settings; any of them with ``-nosplit`` appended runs without the two-part-question step, with
-``-nolook`` without the second look. Targets on
-the 2-core reference machine: evidence < 1 s, first token < 3 s, total p50 < 8 s.
+``-nolook`` without the second look. Targets on the 2-core reference machine: evidence < 1 s, first token < 3 s,
+total p50 < 8 s.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Does the answer reach the model? For each answerable question whose answer can be looked for as text (yes/no
 questions left out), whether an accepted answer string is in passage 1 (what the answerability judgement reads),
 in passage 1 or the one its second look reads (the best sentences not in passage 1), in the passages the model
-reads (1..answer.max_sources), among all ranked candidate sentences, and in the gold articles. No language model is loaded; it runs in seconds over an eval index.
+reads (1..answer.max_sources), among all ranked candidate sentences, and in the gold articles. No language model
+is loaded; it runs in seconds over an eval index.
 
     .venv/bin/python benchmarks/passage_coverage.py --corpus eval/corpora/reuters-500 \\
         --questions eval/questions/reuters/rt-dev-a.jsonl ... [--max-sources 2] [--chars 800] [--misses]
@@ -24,7 +25,6 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from eval.command import corpus_settings  # noqa: E402
 from eval.metrics import matches  # noqa: E402
-from rag.ask.evidence import build_sources  # noqa: E402
 from rag.ask.pipeline import Answerer, _without_time_words  # noqa: E402
 from rag.ask.retrieve import Retriever  # noqa: E402
 from rag.config import load_settings  # noqa: E402
@@ -56,7 +56,7 @@ def main() -> int:
             if not q.get("answerable") or [a.lower() for a in answers] == ["yes"] or not (answers or answers_all):
                 continue
             _, ranked, sources = answerer.evidence(_without_time_words(q["question"]), max_sources, chars)
-            after = build_sources(ranked, answerer._index, 1, chars, shown=sources[:1])
+            after = answerer.following(ranked, sources[:1], 1, chars)
             found = [matches(" ".join(s.text for s in sources[:1]), answers, answers_all),
                      matches(" ".join(s.text for s in sources[:1] + after[:1]), answers, answers_all),
                      matches(" ".join(s.text for s in sources), answers, answers_all),

@@ -245,13 +245,20 @@ class Answerer:
                                 source_chars or self.settings.answer.source_chars)
         return retrieved, ranked, sources
 
+    def following(self, ranked: list[Sentence], shown: list[Source], max_sources: int | None = None,
+                  source_chars: int | None = None) -> list[Source]:
+        """The passages that follow ``shown`` (the best ranked sentences not read yet: the same article's next
+        ones, or the next article), numbered from 1 (answer.max_sources / source_chars unless given): what the
+        second look reads."""
+        a = self.settings.answer
+        return build_sources(ranked, self._index, max_sources or a.max_sources, source_chars or a.source_chars,
+                             shown=shown)
+
     def _further_sources(self, run: _Run) -> list[Source]:
-        """The passages that follow the first (its article's next best sentences, or the next article), when
-        ``answer.second_look_threshold`` allows a second look; else none."""
+        """The passages that follow the first, when ``answer.second_look_threshold`` allows a second look."""
         if self.settings.answer.second_look_threshold >= 1.0:
             return []
-        a = self.settings.answer
-        return build_sources(run.ranked, self._index, a.max_sources, a.source_chars, shown=run.sources[:1])
+        return self.following(run.ranked, run.sources[:1])
 
     def _second_look(self, question: str, run: _Run, further: list[Source]) -> bool:
         """The judgement refused the first passage: the answer may be in a sentence the passage left out, or in
